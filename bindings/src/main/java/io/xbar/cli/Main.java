@@ -1,0 +1,70 @@
+// Main: entry point of the `xbar` command line; dispatches to subcommands, maps user errors to exit status 2.
+package io.xbar.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** {@code xbar <command> [flags]}. See {@code xbar help} and MODEL.md section 5. */
+public final class Main {
+    private Main() {
+    }
+
+    /** Built-in commands of this module; validation adds its own through ServiceLoader. */
+    static List<Command> commands() {
+        List<Command> list = new ArrayList<>(List.of(
+                // Registered by name; each lives in its own class.
+        ));
+        for (Command c : ServiceLoader.load(Command.class)) {
+            list.add(c);
+        }
+        return list;
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command line and returns its exit status (used by tests and by other simulators in-process). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Command> commands = commands();
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(commands, out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = commands.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        if (command == null) {
+            err.println("xbar: unknown command '" + args[0] + "' (try 'xbar help')");
+            return 2;
+        }
+        try {
+            return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        } catch (UsageException e) {
+            err.println("xbar " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            // Public API checks throw IllegalArgumentException naming the problem: a user mistake too.
+            err.println("xbar " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println("xbar " + command.name() + ": out of memory (raise the heap with XBAR_HEAP, e.g. XBAR_HEAP=16g)");
+            return 1;
+        } catch (Exception e) {
+            err.println("xbar " + command.name() + ": internal error: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static void usage(List<Command> commands, PrintStream out) {
+        out.println("usage: xbar <command> [flags]   (xbar <command> --help for its flags)");
+        out.println();
+        for (Command c : commands) {
+            out.printf("  %-10s %s%n", c.name(), c.summary());
+        }
+    }
+}
