@@ -190,7 +190,7 @@ public final class LayerMapping {
         return fromEnd ? size - 1 - rank : rank;
     }
 
-    /** Row scores for the sorted row orders; exact integer sums for MDM so ties are ties. */
+    /** Row scores for the sorted row orders; exact integer sums so ties are ties. */
     private static double[] rowScores(MappingOptions o, int[] level, int used, int nRoles) {
         double[] score = new double[used];
         if (o.rowOrder() == RowOrder.MDM) {
@@ -203,25 +203,7 @@ public final class LayerMapping {
             }
             return score;
         }
-        // WEIGHTED: each cell's conductance as a share of its column's total conductance.
-        double[] g = new double[o.maxLevel() + 1];
-        for (int l = 0; l <= o.maxLevel(); l++) {
-            g[l] = BitSlicer.conductance(l, o.maxLevel(), o.gOn(), o.gOff());
-        }
-        double[] column = new double[nRoles];
-        for (int r = 0; r < used; r++) {
-            for (int j = 0; j < nRoles; j++) {
-                column[j] += g[level[r * nRoles + j]];
-            }
-        }
-        for (int r = 0; r < used; r++) {
-            double s = 0;
-            for (int j = 0; j < nRoles; j++) {
-                s += g[level[r * nRoles + j]] / column[j];
-            }
-            score[r] = s;
-        }
-        return score;
+        throw new IllegalStateException("no score for row order " + o.rowOrder());
     }
 
     public QuantizedWeights weights() {

@@ -9,10 +9,11 @@ public enum Preset {
     /** Manhattan Distance Mapping: {@code lsb-near-driver} + {@code mdm}. */
     MDM(Layout.INTERLEAVED, Orientation.LSB_NEAR_DRIVER, RowOrder.MDM,
             "mdm: interleaved columns, lsb-near-driver, rows sorted by level sum (highest nearest the sense amplifier)"),
-    /** xbar's own: density-sorted columns and relative-current-weighted row order (docs/mapping.md). */
-    OPTIMIZED(Layout.DENSITY, Orientation.LSB_NEAR_DRIVER, RowOrder.WEIGHTED,
-            "optimized: every physical column sorted by expected current (densest nearest the driver); rows sorted by"
-                    + " score(r) = sum_j g(r,j)/sum_r' g(r',j) (highest nearest the sense amplifier)");
+    /** xbar's own: density-sorted physical columns plus MDM's row order (docs/mapping.md). */
+    OPTIMIZED(Layout.DENSITY, Orientation.LSB_NEAR_DRIVER, RowOrder.MDM,
+            "optimized: every physical column placed by its level sum (densest nearest the word-line driver, outputs"
+                    + " are read digitally so column order is free); rows sorted by MDM score (highest nearest the sense"
+                    + " amplifier)");
 
     private final Layout layout;
     private final Orientation orientation;

@@ -6,14 +6,7 @@ public enum RowOrder {
     /** Logical order from the top, padding rows last. */
     NATURAL,
     /** Manhattan Distance Mapping: {@code score(r) = sum_j level(r,j) / L}, highest nearest the sense amplifier, ties by index. */
-    MDM,
-    /**
-     * xbar's own (used by the {@code optimized} preset): each cell's expected current counted
-     * relative to its column's total, {@code score(r) = sum_j g(r,j) / sum_r' g(r',j)}, highest
-     * nearest the sense amplifier, ties by index. A column's NF term is relative, so a sparse
-     * column's few cells weigh as much as a dense column's many.
-     */
-    WEIGHTED;
+    MDM;
 
     public String label() {
         return Labels.label(this);
