@@ -50,8 +50,29 @@ final class LayerArguments {
         }
     }
 
-    static LayerMapping map(QuantizedWeights w, MappingOptions options, Circuit circuit) {
-        return LayerMapping.map(w, options, circuit.drive(), circuit.senseAt());
+    /** Maps the layer; with {@code --calibration X.npy} the row activities of those inputs guide the optimized mapping. */
+    static LayerMapping map(Flags flags, QuantizedWeights w, MappingOptions options, Circuit circuit) throws IOException {
+        return LayerMapping.map(w, options, circuit.drive(), circuit.senseAt(), calibration(flags, options, w));
+    }
+
+    /** Row activities of {@code --calibration X.npy} (a vector or batch of K activations), or {@code null}. */
+    static double[] calibration(Flags flags, MappingOptions options, QuantizedWeights w) throws IOException {
+        if (!flags.has("calibration")) {
+            return null;
+        }
+        ArrayFiles.Vectors v = ArrayFiles.vectors(flags, "calibration", w.inputs(),
+                "--weights " + flags.required("weights") + " has " + w.inputs() + " rows",
+                "one activation per weight row");
+        if (v.batch() < 1) {
+            throw new UsageException("--calibration " + v.file() + " has shape " + v.array().shapeString() + "; it holds no input vector");
+        }
+        try {
+            QuantizedInputs q = Quantizer.inputs(v.values(), v.batch(), v.width(), options.inputBits(),
+                    v.array().integerTyped(), options.signedInputs());
+            return LayerMapping.activity(q, options);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--calibration " + v.file() + ": " + e.getMessage());
+        }
     }
 
     record Inputs(ArrayFiles.Vectors file, QuantizedInputs quantized) {

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class MapCommand implements Command {
     private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "out"));
+            Set.of("weights", "out", "calibration"));
     private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
 
     @Override
@@ -41,6 +41,7 @@ public final class MapCommand implements Command {
             out.println("usage: xbar map --weights W.npy --out DIR [mapping, circuit and device flags]");
             out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix (y = x . W)"));
             out.println(FlagSets.helpLine("--out DIR", "output directory (created; a previous mapping there is replaced)"));
+            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
             out.println(MappingFlags.HELP);
             out.println(CircuitFlags.HELP);
             out.println(DeviceFlags.HELP);
@@ -54,7 +55,7 @@ public final class MapCommand implements Command {
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         Path dir = outputDirectory(flags);
         QuantizedWeights weights = LayerArguments.weights(flags, options);
-        LayerMapping mapping = LayerArguments.map(weights, options, circuit);
+        LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
         write(mapping, circuit, dir);
         out.println("mapped " + mapping.inputs() + "x" + mapping.outputs() + " weights onto " + mapping.tiles().size()
                 + " tiles of " + options.tileRows() + "x" + options.tileCols() + " (" + options.preset().label() + ") in " + dir);

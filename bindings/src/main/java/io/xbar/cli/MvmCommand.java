@@ -15,7 +15,7 @@ import java.util.Set;
 /** The layer output as the crossbars compute it: quantized, bit-sliced, tiled, read through the parasitic network. */
 public final class MvmCommand implements Command {
     private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "inputs", "out"));
+            Set.of("weights", "inputs", "out", "calibration"));
     private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
 
     @Override
@@ -35,6 +35,7 @@ public final class MvmCommand implements Command {
             out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix"));
             out.println(FlagSets.helpLine("--inputs X.npy", "K activations, or B x K (one vector per row)"));
             out.println(FlagSets.helpLine("--out Y.npy", "N_out outputs, or B x N_out (float64)"));
+            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
             out.println(MappingFlags.HELP);
             out.println(CircuitFlags.HELP);
             out.println(DeviceFlags.HELP);
@@ -49,7 +50,7 @@ public final class MvmCommand implements Command {
         Path output = ArrayFiles.output(flags, "out");
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
-        LayerMapping mapping = LayerArguments.map(weights, options, circuit);
+        LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
         LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit);
         ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
         return 0;

@@ -17,7 +17,7 @@ import java.util.Set;
 /** Writes R.json with {@code nf}, {@code mvm_rel_error} and {@code tiles[]}, and prints a one-line summary. */
 public final class NfCommand implements Command {
     private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "inputs", "report", "out"));
+            Set.of("weights", "inputs", "report", "out", "calibration"));
     private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
 
     @Override
@@ -38,6 +38,7 @@ public final class NfCommand implements Command {
             out.println(FlagSets.helpLine("--inputs X.npy", "K activations, or B x K (one vector per row)"));
             out.println(FlagSets.helpLine("--report R.json", "nf, mvm_rel_error, tiles[] (row_block, col_block, nf, terms), settings"));
             out.println(FlagSets.helpLine("--out Y.npy", "optional: also write the layer outputs"));
+            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
             out.println(MappingFlags.HELP);
             out.println(CircuitFlags.HELP);
             out.println(DeviceFlags.HELP);
@@ -54,7 +55,7 @@ public final class NfCommand implements Command {
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         long start = System.nanoTime();
-        LayerMapping mapping = LayerArguments.map(weights, options, circuit);
+        LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
         LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit);
         double seconds = (System.nanoTime() - start) / 1e9;
         NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);

@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class SweepCommand implements Command {
     private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "inputs", "out", "tiles", "wires", "mappings"));
+            Set.of("weights", "inputs", "out", "tiles", "wires", "mappings", "calibration"));
     private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
 
     /** One point of the sweep. */
@@ -59,6 +59,7 @@ public final class SweepCommand implements Command {
             out.println(FlagSets.helpLine("--wires LIST", "r_wl = r_bl values in ohms (default 1,2.5,5)"));
             out.println(FlagSets.helpLine("--mappings LIST", "presets (default naive,mdm,optimized)"));
             out.println(FlagSets.helpLine("--out DIR", "writes DIR/sweep.csv and DIR/sweep.json (DIR is created)"));
+            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
             out.println(MappingFlags.HELP);
             out.println(CircuitFlags.HELP);
             out.println(DeviceFlags.HELP);
@@ -89,6 +90,7 @@ public final class SweepCommand implements Command {
         }
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
+        double[] activity = LayerArguments.calibration(flags, options, weights);
 
         int total = tiles.size() * wires.size() * presets.size();
         boolean progress = System.console() != null;
@@ -102,7 +104,7 @@ public final class SweepCommand implements Command {
                     }
                     long start = System.nanoTime();
                     MappingOptions o = options.withTile(t[0], t[1]).withPreset(p);
-                    LayerMapping m = LayerArguments.map(weights, o, circuit);
+                    LayerMapping m = LayerMapping.map(weights, o, circuit.drive(), circuit.senseAt(), activity);
                     LayerResult r = TiledMvm.run(m, inputs.quantized(), circuit);
                     points.add(new Point(t[0], t[1], wire, p, m.tiles().size(), r.nonidealityFactor(),
                             r.mvmRelativeError(), (System.nanoTime() - start) / 1e9));

@@ -27,9 +27,11 @@ public final class LayerMapping {
     private final int rowBlocks;
     private final int colBlocks;
     private final List<Tile> tiles;
+    private final boolean calibrated;
 
     private LayerMapping(QuantizedWeights weights, MappingOptions options, Drive drive, Sense sense,
-                         int rowBlocks, int colBlocks, List<Tile> tiles) {
+                         int rowBlocks, int colBlocks, List<Tile> tiles, boolean calibrated) {
+        this.calibrated = calibrated;
         this.weights = weights;
         this.options = options;
         this.drive = drive;
@@ -41,8 +43,30 @@ public final class LayerMapping {
 
     /** Maps {@code weights} with {@code options} for crossbars driven at {@code drive} and sensed at {@code sense}. */
     public static LayerMapping map(QuantizedWeights weights, MappingOptions options, Drive drive, Sense sense) {
+        return map(weights, options, drive, sense, null);
+    }
+
+    /**
+     * As {@link #map(QuantizedWeights, MappingOptions, Drive, Sense)}, with the expected activity of
+     * each logical input row (its mean applied voltage over {@code v_read}, from calibration inputs;
+     * see {@link #activity}) for the activity-aware parts of the {@code density} layout and the
+     * {@code refined} row order. {@code null} means every row equally active.
+     */
+    public static LayerMapping map(QuantizedWeights weights, MappingOptions options, Drive drive, Sense sense,
+                                   double[] rowActivity) {
         if (weights == null || options == null || drive == null || sense == null) {
             throw new IllegalArgumentException("map: weights, options, drive and sense must be given");
+        }
+        if (rowActivity != null) {
+            if (rowActivity.length != weights.inputs()) {
+                throw new IllegalArgumentException("row activity has " + rowActivity.length + " values, the weights have "
+                        + weights.inputs() + " rows");
+            }
+            for (int k = 0; k < rowActivity.length; k++) {
+                if (!(rowActivity[k] >= 0) || !Double.isFinite(rowActivity[k])) {
+                    throw new IllegalArgumentException("row activity[" + k + "] = " + rowActivity[k] + " is not finite and >= 0");
+                }
+            }
         }
         long lo = options.encoding().minWeight(options.weightBits());
         long hi = options.encoding().maxWeight(options.weightBits());
@@ -60,13 +84,14 @@ public final class LayerMapping {
         List<Tile> tiles = new ArrayList<>(rowBlocks * colBlocks);
         for (int rb = 0; rb < rowBlocks; rb++) {
             for (int cb = 0; cb < colBlocks; cb++) {
-                tiles.add(buildTile(weights, options, drive, sense, rb, cb));
+                tiles.add(buildTile(weights, options, drive, sense, rb, cb, rowActivity));
             }
         }
-        return new LayerMapping(weights, options, drive, sense, rowBlocks, colBlocks, tiles);
+        return new LayerMapping(weights, options, drive, sense, rowBlocks, colBlocks, tiles, rowActivity != null);
     }
 
-    private static Tile buildTile(QuantizedWeights w, MappingOptions o, Drive drive, Sense sense, int rb, int cb) {
+    private static Tile buildTile(QuantizedWeights w, MappingOptions o, Drive drive, Sense sense, int rb, int cb,
+                                  double[] rowActivity) {
         int tileRows = o.tileRows();
         int tileCols = o.tileCols();
         int slices = o.slices();
@@ -92,6 +117,10 @@ public final class LayerMapping {
                     roles[n++] = new ColumnRole(out0 + out, sliceOrder[s], h == 0 ? 1 : -1);
                 }
             }
+        }
+        double[] activity = new double[used];
+        for (int r = 0; r < used; r++) {
+            activity[r] = rowActivity == null ? 1 : rowActivity[row0 + r];
         }
         int[] level = new int[used * nRoles];
         for (int r = 0; r < used; r++) {
@@ -121,16 +150,17 @@ public final class LayerMapping {
                 }
             }
             case DENSITY -> {
-                long[] sum = new long[nRoles];
+                // Expected column current above the g_off floor: sum_r activity(r) * level(r, j).
+                double[] sum = new double[nRoles];
                 for (int r = 0; r < used; r++) {
                     for (int j = 0; j < nRoles; j++) {
-                        sum[j] += level[r * nRoles + j];
+                        sum[j] += activity[r] * level[r * nRoles + j];
                     }
                 }
                 for (int j = 0; j < nRoles; j++) {
                     columnOrder[j] = j;
                 }
-                Arrays.sort(columnOrder, (a, b) -> sum[a] != sum[b] ? Long.compare(sum[b], sum[a]) : Integer.compare(a, b));
+                Arrays.sort(columnOrder, (a, b) -> sum[a] != sum[b] ? Double.compare(sum[b], sum[a]) : Integer.compare(a, b));
             }
         }
         ColumnRole[] columns = new ColumnRole[tileCols];
@@ -156,6 +186,9 @@ public final class LayerMapping {
                 byScore[r] = r;
             }
             Arrays.sort(byScore, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
+            if (o.rowOrder() == RowOrder.REFINED && sense != Sense.BOTH) {
+                refine(o, byScore, level, activity, used, nRoles, tileRows);
+            }
             for (int rank = 0; rank < used; rank++) {
                 physicalRow[byScore[rank]] = place(rank, tileRows, sense == Sense.BOTTOM, sense == Sense.BOTH);
             }
@@ -190,10 +223,34 @@ public final class LayerMapping {
         return fromEnd ? size - 1 - rank : rank;
     }
 
+    /** Runs {@link RowRefinement} on the ranked rows ({@code byScore[0]} nearest the sense amplifier). */
+    private static void refine(MappingOptions o, Integer[] byScore, int[] level, double[] activity, int used, int nRoles,
+                               int tileRows) {
+        double[] g = new double[o.maxLevel() + 1];
+        for (int l = 0; l <= o.maxLevel(); l++) {
+            g[l] = BitSlicer.conductance(l, o.maxLevel(), o.gOn(), o.gOff());
+        }
+        double[] conductance = new double[used * nRoles];
+        for (int k = 0; k < conductance.length; k++) {
+            conductance[k] = g[level[k]];
+        }
+        // Padding rows take the far ranks: they sit beyond position 0 and load every bit line with g_off.
+        double[] fixedPrefix = new double[nRoles];
+        java.util.Arrays.fill(fixedPrefix, (tileRows - used) * o.gOff());
+        int[] farFirst = new int[used];
+        for (int p = 0; p < used; p++) {
+            farFirst[p] = byScore[used - 1 - p];
+        }
+        RowRefinement.refine(farFirst, conductance, activity, nRoles, fixedPrefix);
+        for (int p = 0; p < used; p++) {
+            byScore[used - 1 - p] = farFirst[p];
+        }
+    }
+
     /** Row scores for the sorted row orders; exact integer sums so ties are ties. */
     private static double[] rowScores(MappingOptions o, int[] level, int used, int nRoles) {
         double[] score = new double[used];
-        if (o.rowOrder() == RowOrder.MDM) {
+        if (o.rowOrder() == RowOrder.MDM || o.rowOrder() == RowOrder.REFINED) {
             for (int r = 0; r < used; r++) {
                 long s = 0;
                 for (int j = 0; j < nRoles; j++) {
@@ -204,6 +261,11 @@ public final class LayerMapping {
             return score;
         }
         throw new IllegalStateException("no score for row order " + o.rowOrder());
+    }
+
+    /** Whether calibration row activities guided the mapping (recorded; not needed to rebuild any number). */
+    public boolean calibrated() {
+        return calibrated;
     }
 
     public QuantizedWeights weights() {
@@ -252,5 +314,34 @@ public final class LayerMapping {
 
     public Tile tile(int rowBlock, int colBlock) {
         return tiles.get(rowBlock * colBlocks + colBlock);
+    }
+
+    /**
+     * Expected activity of each input row under bit-serial reading: the mean over vectors, phases
+     * and cycles of the applied digit over its maximum, {@code (a_i >> (p*t)) & (2^p-1)) / (2^p-1)}.
+     */
+    public static double[] activity(QuantizedInputs inputs, MappingOptions o) {
+        int width = inputs.width();
+        int cycles = o.cycles();
+        int digitMax = (1 << o.dacBits()) - 1;
+        double[] act = new double[width];
+        for (int phase = 0; phase < inputs.phases(); phase++) {
+            int[] a = inputs.phase(phase);
+            for (int b = 0; b < inputs.batch(); b++) {
+                for (int k = 0; k < width; k++) {
+                    int v = a[b * width + k];
+                    int s = 0;
+                    for (int t = 0; t < cycles; t++) {
+                        s += (v >>> (o.dacBits() * t)) & digitMax;
+                    }
+                    act[k] += s;
+                }
+            }
+        }
+        double norm = 1.0 / ((double) inputs.batch() * inputs.phases() * cycles * digitMax);
+        for (int k = 0; k < width; k++) {
+            act[k] *= norm;
+        }
+        return act;
     }
 }

@@ -40,6 +40,7 @@ public final class MappingJson {
         root.put("layout", o.layout().label());
         root.put("orientation", o.orientation().label());
         root.put("row_order", o.rowOrder().label());
+        root.put("calibrated", m.calibrated());
         root.put("input_bits", o.inputBits());
         root.put("dac_bits", o.dacBits());
         root.put("adc_bits", o.adcBits());

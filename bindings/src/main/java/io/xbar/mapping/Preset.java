@@ -9,11 +9,12 @@ public enum Preset {
     /** Manhattan Distance Mapping: {@code lsb-near-driver} + {@code mdm}. */
     MDM(Layout.INTERLEAVED, Orientation.LSB_NEAR_DRIVER, RowOrder.MDM,
             "mdm: interleaved columns, lsb-near-driver, rows sorted by level sum (highest nearest the sense amplifier)"),
-    /** xbar's own: density-sorted physical columns plus MDM's row order (docs/mapping.md). */
-    OPTIMIZED(Layout.DENSITY, Orientation.LSB_NEAR_DRIVER, RowOrder.MDM,
-            "optimized: every physical column placed by its level sum (densest nearest the word-line driver, outputs"
-                    + " are read digitally so column order is free); rows sorted by MDM score (highest nearest the sense"
-                    + " amplifier)");
+    /** xbar's own: density-sorted physical columns plus MDM's rows refined under a first-order IR-drop model (docs/mapping.md). */
+    OPTIMIZED(Layout.DENSITY, Orientation.LSB_NEAR_DRIVER, RowOrder.REFINED,
+            "optimized: every physical column placed by its expected current (densest nearest the word-line driver;"
+                    + " outputs are read digitally, so column order is free); rows in MDM order, then refined by adjacent"
+                    + " swaps that lower a first-order bit-line IR-drop cost sum_j sum_s C_s,j*G_s,j/I_j, using the row"
+                    + " activities of calibration inputs when given");
 
     private final Layout layout;
     private final Orientation orientation;

@@ -6,7 +6,13 @@ public enum RowOrder {
     /** Logical order from the top, padding rows last. */
     NATURAL,
     /** Manhattan Distance Mapping: {@code score(r) = sum_j level(r,j) / L}, highest nearest the sense amplifier, ties by index. */
-    MDM;
+    MDM,
+    /**
+     * xbar's own (used by the {@code optimized} preset): MDM's order refined by adjacent swaps
+     * that lower a first-order bit-line IR-drop cost ({@link RowRefinement}). With sense amplifiers
+     * at both ends it stays MDM's order.
+     */
+    REFINED;
 
     public String label() {
         return Labels.label(this);

@@ -40,12 +40,22 @@ public final class TrainedLikeData {
 
     /** Row-major {@code batch x width} non-negative activations, about half of them exactly 0. */
     public static double[] activations(int batch, int width, long seed) {
+        return activations(batch, width, seed, seed);
+    }
+
+    /**
+     * As {@link #activations(int, int, long)}, with the per-channel statistics ("the network",
+     * {@code channelSeed}) apart from the samples ({@code sampleSeed}): two batches with the same
+     * channel seed are different inputs to the same layer, e.g. calibration and evaluation data.
+     */
+    public static double[] activations(int batch, int width, long channelSeed, long sampleSeed) {
         check(batch, width, "activations");
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom channels = new SplittableRandom(channelSeed);
         double[] bias = new double[width];
         for (int k = 0; k < width; k++) {
-            bias[k] = -0.3 + 0.6 * gaussian(random);
+            bias[k] = -0.3 + 0.6 * gaussian(channels);
         }
+        SplittableRandom random = new SplittableRandom(sampleSeed ^ 0x9E3779B97F4A7C15L);
         double[] x = new double[batch * width];
         for (int b = 0; b < batch; b++) {
             for (int k = 0; k < width; k++) {
