@@ -81,12 +81,11 @@ public final class LayerMapping {
         int rowBlocks = (weights.inputs() + options.tileRows() - 1) / options.tileRows();
         int perTile = options.outputsPerTile();
         int colBlocks = (weights.outputs() + perTile - 1) / perTile;
-        List<Tile> tiles = new ArrayList<>(rowBlocks * colBlocks);
-        for (int rb = 0; rb < rowBlocks; rb++) {
-            for (int cb = 0; cb < colBlocks; cb++) {
-                tiles.add(buildTile(weights, options, drive, sense, rb, cb, rowActivity));
-            }
-        }
+        // Tiles are independent: build them in parallel (the refined row order is the costly part).
+        Tile[] built = new Tile[rowBlocks * colBlocks];
+        java.util.stream.IntStream.range(0, built.length).parallel().forEach(t ->
+                built[t] = buildTile(weights, options, drive, sense, t / colBlocks, t % colBlocks, rowActivity));
+        List<Tile> tiles = new ArrayList<>(Arrays.asList(built));
         return new LayerMapping(weights, options, drive, sense, rowBlocks, colBlocks, tiles, rowActivity != null);
     }
 

@@ -6,8 +6,8 @@ import io.xbar.kernel.Circuit;
 
 /**
  * Runs a mapped layer on a batch of quantized inputs. Per tile the transfer matrix {@code T} is
- * computed once; all input vectors and cycles then go through one dgemm {@code I = V . T} (and
- * one more for the ideal currents {@code V . g'}), in chunks that bound the memory. Per physical
+ * computed once; all input vectors and cycles then go through one dgemm {@code [I | I_ideal] =
+ * V . [T | g']}, in chunks that bound the memory. Per physical
  * column and cycle the periphery estimates the level sum
  * {@code (I - g_off * sum_i V[i]) * (2^p - 1) * L / ((g_on - g_off) * v_read)} and accumulates it
  * with weight {@code sign * 2^(c*k) * 2^(p*t)}.
@@ -46,11 +46,18 @@ public final class TiledMvm {
                 throw new IllegalStateException("transfer function returned " + (transferMatrix == null ? "nothing"
                         : transferMatrix.length + " values") + " for a " + tile.rows() + "x" + tile.cols() + " tile");
             }
-            double[] cell = new double[transferMatrix.length];
-            for (int k = 0; k < cell.length; k++) {
-                cell[k] = circuit.cellConductance(tile.conductances()[k]);
+            // [T | g'] side by side, so one dgemm gives the actual and the ideal currents together.
+            int rows = tile.rows();
+            int cols = tile.cols();
+            double[] both = new double[rows * 2 * cols];
+            double[] g = tile.conductances();
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(transferMatrix, i * cols, both, i * 2 * cols, cols);
+                for (int j = 0; j < cols; j++) {
+                    both[i * 2 * cols + cols + j] = circuit.cellConductance(g[i * cols + j]);
+                }
             }
-            runTile(o, tile, transferMatrix, cell, inputs, outs, acc, nfSum, nfTerms, t);
+            runTile(o, tile, both, inputs, outs, acc, nfSum, nfTerms, t);
         }
         removeOffset(o, inputs, outs, acc);
         double[] ideal = idealProduct(mapping.weights(), inputs);
@@ -64,7 +71,7 @@ public final class TiledMvm {
         return new LayerResult(batch, outs, y, yIdeal, acc, nfSum, nfTerms);
     }
 
-    private static void runTile(MappingOptions o, Tile tile, double[] transfer, double[] cell, QuantizedInputs inputs,
+    private static void runTile(MappingOptions o, Tile tile, double[] both, QuantizedInputs inputs,
                                 int outs, double[] acc, double[] nfSum, long[] nfTerms, int t) {
         int rows = tile.rows();
         int cols = tile.cols();
@@ -87,10 +94,10 @@ public final class TiledMvm {
         double adcFullScale = usedRows * vRead * o.gOn();
         double adcLevels = o.adcBits() == 0 ? 0 : Math.scalb(1.0, o.adcBits()) - 1;
 
-        int chunk = Math.max(1, Math.min(inputs.batch(), CHUNK_DOUBLES / (cycles * Math.max(rows, cols))));
+        int chunk = Math.max(1, Math.min(inputs.batch(), CHUNK_DOUBLES / (cycles * Math.max(rows, 2 * cols))));
         double[] v = new double[chunk * cycles * rows];
-        double[] current = new double[chunk * cycles * cols];
-        double[] ideal = new double[chunk * cycles * cols];
+        int width2 = 2 * cols;
+        double[] currents = new double[chunk * cycles * width2];
         double[] sumV = new double[chunk * cycles];
         double sum = 0;
         long terms = 0;
@@ -115,22 +122,21 @@ public final class TiledMvm {
                         sumV[bb * cycles + c] = s;
                     }
                 }
-                Blas.dgemm(false, false, m, cols, rows, 1, v, 0, rows, transfer, 0, cols, 0, current, 0, cols);
-                Blas.dgemm(false, false, m, cols, rows, 1, v, 0, rows, cell, 0, cols, 0, ideal, 0, cols);
+                Blas.dgemm(false, false, m, width2, rows, 1, v, 0, rows, both, 0, width2, 0, currents, 0, width2);
                 for (int bb = 0; bb < nb; bb++) {
                     int yBase = (b0 + bb) * outs;
                     for (int c = 0; c < cycles; c++) {
                         int row = bb * cycles + c;
                         double cycleWeight = phaseSign * Math.scalb(1.0, dacBits * c);
                         double leak = gOff * sumV[row];
-                        int base = row * cols;
+                        int base = row * width2;
                         for (int j = 0; j < cols; j++) {
                             int out = columnOutput[j];
                             if (out < 0) {
                                 continue;
                             }
-                            double i = current[base + j];
-                            double iIdeal = ideal[base + j];
+                            double i = currents[base + j];
+                            double iIdeal = currents[base + cols + j];
                             if (iIdeal > 0) {
                                 sum += (iIdeal - i) / iIdeal;
                                 terms++;
