@@ -16,8 +16,7 @@ public final class Main {
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
                 // Registered by name; each lives in its own class.
-                new MapCommand(), new MvmCommand(), new NfCommand(), new SweepCommand()
-        ));
+                new MapCommand(), new MvmCommand(), new NfCommand(), new SweepCommand(), new DemoCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }
