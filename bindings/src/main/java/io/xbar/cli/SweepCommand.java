@@ -93,7 +93,9 @@ public final class SweepCommand implements Command {
         double[] activity = LayerArguments.calibration(flags, options, weights);
 
         int total = tiles.size() * wires.size() * presets.size();
-        boolean progress = System.console() != null;
+        // Since JDK 22 System.console() exists even when redirected; only draw the bar on a real terminal.
+        java.io.Console console = System.console();
+        boolean progress = console != null && console.isTerminal();
         List<Point> points = new ArrayList<>(total);
         for (int[] t : tiles) {
             for (double wire : wires) {
