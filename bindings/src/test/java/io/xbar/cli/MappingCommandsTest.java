@@ -154,6 +154,18 @@ class MappingCommandsTest {
                 "--out", dir.resolve("s2").toString(), "--tiles", "8");
     }
 
+    @Test
+    void everyMappingCommandHasHelp() {
+        for (String command : new String[] {"map", "mvm", "nf", "sweep"}) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            assertEquals(0, Main.run(new String[] {command, "--help"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream())));
+            String help = o.toString(StandardCharsets.UTF_8);
+            assertTrue(help.startsWith("usage: xbar " + command), help);
+            assertTrue(help.contains("--mapping") && help.contains("--r-wl") && help.contains("--g-on"), help);
+        }
+    }
+
     private static String[] cat(String[] a, String... b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
