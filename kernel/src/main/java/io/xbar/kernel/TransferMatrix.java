@@ -81,7 +81,18 @@ public final class TransferMatrix {
      * @throws IllegalArgumentException if the shape is smaller than 1x1 or too large, or the circuit is missing
      */
     public TransferMatrix(int rows, int cols, Circuit circuit) {
+        this(rows, cols, circuit, 0);
+    }
+
+    /**
+     * As {@link #TransferMatrix(int, int, Circuit)} with an explicit OpenBLAS thread count for
+     * {@link #compute(double[], double[])}; {@code 0} chooses (1 for small crossbars, else all cores).
+     */
+    public TransferMatrix(int rows, int cols, Circuit circuit, int threads) {
         Checks.shape(rows, cols);
+        if (threads < 0) {
+            throw new IllegalArgumentException("BLAS thread count must be >= 0 (0 = automatic), got " + threads);
+        }
         if (circuit == null) {
             throw new IllegalArgumentException("circuit must be given");
         }
@@ -121,7 +132,8 @@ public final class TransferMatrix {
             senseAt = circuit.senseAt();
         }
         access = circuit.access();
-        threads = n < THREADING_SIZE ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.threads = threads > 0 ? threads
+                : n < THREADING_SIZE ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
         schur = new double[n * n];
         carry = new double[m * n];
         result = transposed ? new double[m * n] : null;
