@@ -94,6 +94,14 @@ public final class BitSerialMvm {
         return out;
     }
 
+    /** Per-cycle column currents of a tile, through its (cached) transfer matrix: {@code cycles x batch x cols}. */
+    public double[] cycleCurrents(AnalogTile tile, int[] activations, int batch, Adc adc) {
+        if (tile == null) {
+            throw new IllegalArgumentException("tile must be given");
+        }
+        return cycleCurrents(tile.transfer(), tile.rows(), tile.cols(), activations, batch, adc);
+    }
+
     /** {@link #cycleCurrents(double[], int, int, int[], int, Adc)} into {@code out} ({@code cycles * batch * cols}). */
     public void cycleCurrents(double[] transfer, int rows, int cols, int[] activations, int batch, Adc adc, double[] out) {
         checkTransfer(transfer, rows, cols);

@@ -82,6 +82,8 @@ class BitSerialMvmTest {
                 assertEquals(s, cyc[r * cols + j], 1e-15 + 1e-12 * s);
             }
         }
+        AnalogTile tile = new AnalogTile(rows, cols, Circuit.DEFAULT.withWires(10), new double[rows * cols]);
+        assertEquals(3 * batch * cols, mvm.cycleCurrents(tile, a, batch, Adc.IDEAL).length);
         double[] y = mvm.shiftAdd(cyc, batch, cols);
         for (int k = 0; k < batch * cols; k++) {
             double s = cyc[k] + 4 * cyc[batch * cols + k] + 16 * cyc[2 * batch * cols + k];
