@@ -5,6 +5,10 @@ import io.xbar.blas.Blas;
 import io.xbar.blas.Lapack;
 
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The exact elimination behind {@link TransferMatrix} (method described there), on one network
@@ -20,6 +24,15 @@ import java.util.Arrays;
 final class SchurSweep {
     /** Running products of ratios below this are zero to every digit that can matter (and avoid subnormals). */
     private static final double NEGLIGIBLE = 1e-200;
+
+    /** Below this many flops per carry a second thread costs more than it saves. */
+    private static final double PIPELINE_WORK = 1 << 18;
+    /** Runs a row's carry while the calling thread inverts that row's Schur complement. */
+    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "xbar-schur-carry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final int m;
     private final int n;
@@ -41,6 +54,20 @@ final class SchurSweep {
     private final double[] solution;     // n, u of a row for V = 1 and w = 0
     private final double[] injection;    // n, c of one row (vector mode)
     private double[] carry = new double[0];
+    private double[] factor = new double[0];  // n x n copy of the Cholesky factor for the helper thread
+    private final CarryTask task = new CarryTask();
+    private boolean pipelined;
+
+    /**
+     * With {@code on}, each row's carry runs on a helper thread beside the inverse (use with
+     * single-threaded BLAS: two independent calls keep two cores busy without BLAS's own threading).
+     */
+    void pipelined(boolean on) {
+        pipelined = on;
+        if (on && factor.length < n * n) {
+            factor = new double[n * n];
+        }
+    }
 
     SchurSweep(int m, int n, double wordLine, double bitLine, double source, double sense, Drive drive,
                Sense senseAt, double access) {
@@ -192,15 +219,67 @@ final class SchurSweep {
             Lapack.dpotrf(n, schur);
             int from = unit ? first : 0;
             int count = unit ? t - first + 1 : batch;
-            // R <- alpha R S^-1 = alpha R L^-T L^-1 on every right-hand side carried so far.
-            Blas.dtrsm(false, true, true, false, count, n, last ? endSense : gbl, schur, 0, n, out, from * n, n);
-            Blas.dtrsm(false, true, false, false, count, n, 1.0, schur, 0, n, out, from * n, n);
-            if (last || (pinnedEnd && t == m - 2)) {
-                // Finite end: the rows are now g_sense w_end. Pinned end: g_bl w_{m-2}, the current
-                // into the pinned row from above; that row's own cells follow.
-                continue;
+            double alpha = last ? endSense : gbl;
+            // Finite end: the carried rows become g_sense w_end. Pinned end: after row m-2 they are
+            // g_bl w_{m-2}, the current into the pinned row from above; that row's own cells follow.
+            boolean inverse = !(last || (pinnedEnd && t == m - 2));
+            if (inverse && pipelined && (double) count * n * n >= PIPELINE_WORK) {
+                // The carry and the inverse both need only the factor: run them side by side.
+                System.arraycopy(schur, 0, factor, 0, n * n);
+                task.set(out, from, count, alpha);
+                Future<?> pending = HELPER.submit(task);
+                Lapack.dpotri(n, schur);
+                join(pending);
+            } else {
+                carryRows(schur, out, from, count, alpha);
+                if (inverse) {
+                    Lapack.dpotri(n, schur);
+                }
             }
-            Lapack.dpotri(n, schur);
+        }
+    }
+
+    /** {@code R <- alpha R S^-1 = alpha R L^-T L^-1} on {@code count} carried rows from {@code from}. */
+    private void carryRows(double[] l, double[] out, int from, int count, double alpha) {
+        Blas.dtrsm(false, true, true, false, count, n, alpha, l, 0, n, out, from * n, n);
+        Blas.dtrsm(false, true, false, false, count, n, 1.0, l, 0, n, out, from * n, n);
+    }
+
+    private static void join(Future<?> pending) {
+        try {
+            pending.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("carry step failed", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while carrying the right-hand sides", e);
+        }
+    }
+
+    /** The carry of one row on the factor copy, run by the helper thread. */
+    private final class CarryTask implements Runnable {
+        private double[] out;
+        private int from;
+        private int count;
+        private double alpha;
+
+        void set(double[] out, int from, int count, double alpha) {
+            this.out = out;
+            this.from = from;
+            this.count = count;
+            this.alpha = alpha;
+        }
+
+        @Override
+        public void run() {
+            carryRows(factor, out, from, count, alpha);
         }
     }
 

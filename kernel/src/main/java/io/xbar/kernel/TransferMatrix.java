@@ -35,12 +35,16 @@ import io.xbar.blas.Blas;
  *
  * <p>An instance keeps the workspaces of one shape and circuit and can be reused for many tiles;
  * it is not thread-safe. The static {@link #compute(int, int, Circuit, double[])} is the one-shot
- * form. OpenBLAS's thread count is process-wide: {@link #compute(double[], double[])} sets it to
- * {@link #threads()} for its duration and restores it.
+ * form. Parallelism: with {@link #threads()} {@code >= 2} each row's carry runs on a helper thread
+ * beside the inverse of that row's Schur complement, both as single-threaded OpenBLAS calls
+ * (OpenBLAS's own threads spin-wait and lose badly on shared cores). OpenBLAS's thread count is
+ * process-wide: {@link #compute(double[], double[])} sets it for its duration and restores it
+ * (system property {@code xbar.transfer.blasThreads=true} uses OpenBLAS threading instead).
  */
 public final class TransferMatrix {
     /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
     private static final int THREADING_SIZE = 96;
+    private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
 
     private final int rows;
     private final int cols;
@@ -148,9 +152,14 @@ public final class TransferMatrix {
             throw new IllegalArgumentException("transfer output must have " + rows + "x" + cols + " = "
                     + (rows * cols) + " values, got " + (out == null ? "none" : out.length));
         }
+        // Two or more cores: single-threaded BLAS calls side by side (carry beside inverse) unless
+        // measured otherwise; OpenBLAS's own threads spin and lose badly on shared cores.
+        boolean pipeline = threads > 1 && PIPELINE;
+        int blasThreads = pipeline ? 1 : threads;
+        sweep.pipelined(pipeline);
         int before = Blas.threads();
-        if (before != threads) {
-            Blas.setThreads(threads);
+        if (before != blasThreads) {
+            Blas.setThreads(blasThreads);
         }
         try {
             if (transposed) {
@@ -161,7 +170,7 @@ public final class TransferMatrix {
                 sweep.transfer(conductances, out);
             }
         } finally {
-            if (before != threads) {
+            if (before != blasThreads) {
                 Blas.setThreads(before);
             }
         }

@@ -171,6 +171,18 @@ class TransferMatrixTest {
     }
 
     @Test
+    void theTwoThreadPipelineGivesTheSingleThreadResult() {
+        Random rnd = new Random(18);
+        double[] g = cells(rnd, 80, 64, 1e-6, 1e-4);
+        for (Sense s : Sense.values()) {
+            Circuit c = Circuit.DEFAULT.withSenseAt(s).withSense(1);
+            TransferMatrix two = new TransferMatrix(80, 64, c, 2);
+            assertEquals(2, two.threads());
+            assertArrayEquals(new TransferMatrix(80, 64, c, 1).compute(g), two.compute(g), s.toString());
+        }
+    }
+
+    @Test
     void badInputIsRejectedWithItsName() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TransferMatrix.compute(2, 2, Circuit.DEFAULT, new double[] {1e-5, -1e-5, 1e-5, 1e-5}));
