@@ -71,6 +71,10 @@ final class SchurSweep {
 
     SchurSweep(int m, int n, double wordLine, double bitLine, double source, double sense, Drive drive,
                Sense senseAt, double access) {
+        if ((long) n * n > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a dense " + n + "x" + n + " Schur complement does not fit one array;"
+                    + " crossbar " + m + "x" + n + " is too wide for the row sweep");
+        }
         this.m = m;
         this.n = n;
         this.wordLine = wordLine;

@@ -62,6 +62,27 @@ class AnalogTileTest {
     }
 
     @Test
+    void theReciprocalSweepAgreesWithTheDirectSweepBeyondDenseSizes() {
+        // A wide crossbar's T comes from its reciprocal network; the direct path sweeps the crossbar
+        // itself with the unit vectors as inputs: two different eliminations of the same circuit.
+        Random rnd = new Random(33);
+        int rows = 30;
+        int cols = 90;
+        for (Sense s : Sense.values()) {
+            Circuit c = new Circuit(2.5, 1.5, 3, 0.5, 0, Drive.values()[s.ordinal()], s);
+            double[] g = TransferMatrixTest.cells(rnd, rows, cols, 1e-6, 1e-4);
+            assertTrue(new TransferMatrix(rows, cols, c).sweepsTransposed());
+            double[] unit = new double[rows * rows];
+            for (int i = 0; i < rows; i++) {
+                unit[i * rows + i] = 1;
+            }
+            double[] direct = new AnalogTile(rows, cols, c, g).currents(unit, rows, AnalogTile.Path.DIRECT);
+            double err = TransferMatrixTest.relativeError(direct, TransferMatrix.compute(rows, cols, c, g));
+            assertTrue(err <= 1e-10, s + ": relative error " + err);
+        }
+    }
+
+    @Test
     void theAutomaticPathFollowsTheCostModelAndTheCache() {
         Random rnd = new Random(32);
         int rows = 40;
