@@ -228,11 +228,17 @@ final class SchurSweep {
             // g_bl w_{m-2}, the current into the pinned row from above; that row's own cells follow.
             boolean inverse = !(last || (pinnedEnd && t == m - 2));
             if (inverse && pipelined && (double) count * n * n >= PIPELINE_WORK) {
-                // The carry and the inverse both need only the factor: run them side by side.
+                // The carry and the inverse both need only the factor: the helper carries the first
+                // rows while this thread inverts (2/3 n^3 flops, as much as n/3 carried rows) and
+                // then carries the rest, so that both threads do about the same work.
                 System.arraycopy(schur, 0, factor, 0, n * n);
-                task.set(out, from, count, alpha);
+                int helperRows = Math.min(count, (count + n / 3 + 1) / 2);
+                task.set(out, from, helperRows, alpha);
                 Future<?> pending = HELPER.submit(task);
                 Lapack.dpotri(n, schur);
+                if (helperRows < count) {
+                    carryRows(factor, out, from + helperRows, count - helperRows, alpha);
+                }
                 join(pending);
             } else {
                 carryRows(schur, out, from, count, alpha);

@@ -171,14 +171,16 @@ class TransferMatrixTest {
     }
 
     @Test
-    void theTwoThreadPipelineGivesTheSingleThreadResult() {
+    void theTwoThreadPipelineAgreesWithOneThread() {
         Random rnd = new Random(18);
         double[] g = cells(rnd, 80, 64, 1e-6, 1e-4);
         for (Sense s : Sense.values()) {
             Circuit c = Circuit.DEFAULT.withSenseAt(s).withSense(1);
             TransferMatrix two = new TransferMatrix(80, 64, c, 2);
             assertEquals(2, two.threads());
-            assertArrayEquals(new TransferMatrix(80, 64, c, 1).compute(g), two.compute(g), s.toString());
+            // Same operations, rows of the triangular solves split differently: equal to the last bits.
+            double err = relativeError(two.compute(g), new TransferMatrix(80, 64, c, 1).compute(g));
+            assertTrue(err <= 1e-13, s + ": relative difference " + err);
         }
     }
 
