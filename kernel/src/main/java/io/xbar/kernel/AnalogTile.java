@@ -5,18 +5,22 @@ import io.xbar.blas.Blas;
 
 /**
  * One programmed crossbar tile (conductances plus circuit) that answers batches of input voltage
- * vectors with their column currents, parasitics included, in float64. Two exact paths:
+ * vectors with their column currents, parasitics included, in float64. Paths:
  * <ul>
  *   <li>{@link Path#TRANSFER}: compute the transfer matrix {@code T} once ({@link TransferMatrix},
  *       cached in the tile), then {@code I = V . T} is one {@code dgemm} per batch;</li>
- *   <li>{@link Path#DIRECT}: solve the network for the given vectors only (the row sweep of
- *       {@link TransferMatrix} with the batch as its right-hand sides), without forming {@code T}.</li>
+ *   <li>{@link Path#DIRECT}: per-vector solves of the crossbar solver
+ *       ({@link ProgrammedCrossbar#currents}, programmed once and cached), no {@code T};</li>
+ *   <li>{@link Path#SWEEP}: the exact row sweep of {@link TransferMatrix} with the batch as its
+ *       right-hand sides (no iteration, no {@code T}); never chosen automatically.</li>
  * </ul>
- * {@link Path#AUTO} takes the cheaper by a flop count: {@code TRANSFER} costs
- * {@code flops(T) + 2 B M N} ({@code 2 B M N} once {@code T} is cached), {@code DIRECT} costs
- * {@code M N^3 + 2 M N^2 B} per sweep (see {@link #flops(Path, int)}). Both count the dense
- * factorizations that dominate; for a fresh tile {@code DIRECT} wins for batches below about
- * {@code M / 2}, and every batch uses {@code T} once it is cached.
+ * {@link Path#AUTO} compares estimated costs in dense-flop equivalents: {@code TRANSFER} costs
+ * {@code flops(T) + 2 B M N} (only {@code 2 B M N} once {@code T} is cached), {@code DIRECT}
+ * {@code K M N B} with {@code K = }{@value #DIRECT_FLOPS_PER_CELL}, the measured cost of one
+ * iterative solve per cell in units of one BLAS-3 flop of the transfer computation (break-even
+ * batches measured on 2 cores: 2 vectors at 64x64, 11 at 128x128, 17 at 256x256; the model gives
+ * 2, 7 and 26). So a fresh tile is solved directly for small batches and through {@code T} for
+ * large ones, and every batch goes through {@code T} once it is cached.
  *
  * <p>Layouts are row-major: voltages {@code batch x rows}, currents {@code batch x cols}. A batch of
  * 0 vectors gives an empty result. Not thread-safe (the workspaces and the cache are shared).
@@ -24,20 +28,26 @@ import io.xbar.blas.Blas;
 public final class AnalogTile {
     /** How {@link #currents(double[], int, Path)} computes. */
     public enum Path {
-        /** The cheaper of the two by the flop count of {@link AnalogTile#flops(Path, int)}. */
+        /** TRANSFER or DIRECT, the cheaper by {@link AnalogTile#flops(Path, int)}. */
         AUTO,
         /** Through the cached transfer matrix and one dgemm. */
         TRANSFER,
-        /** Direct solves for the given vectors only. */
-        DIRECT
+        /** Per-vector solves of the crossbar solver (iterative to the contract's KCL residual). */
+        DIRECT,
+        /** The exact row sweep with the batch as right-hand sides. */
+        SWEEP
     }
+
+    /** Cost of one direct solve per cell, in flops of the transfer computation (measured, see the class comment). */
+    public static final double DIRECT_FLOPS_PER_CELL = 5000;
 
     private final int rows;
     private final int cols;
     private final Circuit circuit;
     private final double[] conductances;
     private double[] transfer;
-    private SchurSweep direct;
+    private ProgrammedCrossbar direct;
+    private SchurSweep sweep;
 
     /**
      * @param conductances row-major {@code rows x cols} cell conductances {@code g >= 0} (siemens); copied
@@ -87,17 +97,24 @@ public final class AnalogTile {
         return transfer;
     }
 
-    /** Estimated flops of a batch of {@code batch} vectors on a path (AUTO: the cheaper one). */
+    /**
+     * Estimated cost of a batch of {@code batch} vectors on a path, in dense-flop equivalents
+     * (AUTO: the cheaper of TRANSFER and DIRECT).
+     */
     public double flops(Path path, int batch) {
         if (batch < 0) {
             throw new IllegalArgumentException("negative batch size " + batch);
         }
-        double apply = 2.0 * batch * rows * cols;
-        double viaTransfer = (transfer == null ? TransferMatrix.flops(rows, cols, circuit) : 0) + apply;
-        double viaDirect = SchurSweep.cost(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH, batch, false);
+        if (path == null) {
+            throw new IllegalArgumentException("path must be given (AUTO, TRANSFER, DIRECT or SWEEP)");
+        }
+        double cells = (double) rows * cols;
+        double viaTransfer = (transfer == null ? TransferMatrix.flops(rows, cols, circuit) : 0) + 2.0 * batch * cells;
+        double viaDirect = DIRECT_FLOPS_PER_CELL * cells * batch;
         return switch (path) {
             case TRANSFER -> viaTransfer;
             case DIRECT -> viaDirect;
+            case SWEEP -> SchurSweep.cost(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH, batch, false);
             case AUTO -> Math.min(viaTransfer, viaDirect);
         };
     }
@@ -120,7 +137,7 @@ public final class AnalogTile {
      */
     public double[] currents(double[] voltages, int batch, Path path) {
         if (path == null) {
-            throw new IllegalArgumentException("path must be given (AUTO, TRANSFER or DIRECT)");
+            throw new IllegalArgumentException("path must be given (AUTO, TRANSFER, DIRECT or SWEEP)");
         }
         Checks.finiteBatch(voltages, batch, rows, "voltages");
         double[] out = new double[batch * cols];
@@ -128,13 +145,20 @@ public final class AnalogTile {
             return out;
         }
         Path p = path == Path.AUTO ? choose(batch) : path;
-        if (p == Path.TRANSFER) {
-            Blas.dgemm(batch, cols, rows, 1.0, voltages, transfer(), 0.0, out);
-        } else {
-            if (direct == null) {
-                direct = SchurSweep.of(rows, cols, circuit);
+        switch (p) {
+            case TRANSFER -> Blas.dgemm(batch, cols, rows, 1.0, voltages, transfer(), 0.0, out);
+            case DIRECT -> {
+                if (direct == null) {
+                    direct = CrossbarSolver.create(rows, cols, circuit).program(conductances);
+                }
+                return direct.currents(voltages, batch);
             }
-            direct.currents(conductances, voltages, batch, out);
+            default -> {
+                if (sweep == null) {
+                    sweep = SchurSweep.of(rows, cols, circuit);
+                }
+                sweep.currents(conductances, voltages, batch, out);
+            }
         }
         return out;
     }

@@ -102,6 +102,27 @@ class TransferMatrixTest {
     }
 
     @Test
+    void agreesWithPerInputSolvesOfTheCrossbarSolver() {
+        Random rnd = new Random(19);
+        int[][] shapes = {{48, 40}, {33, 64}, {64, 64}};
+        Circuit[] circuits = {Circuit.DEFAULT, new Circuit(1, 4, 2, 3, 500, Drive.BOTH, Sense.TOP),
+            new Circuit(2.5, 2.5, 0, 1, 0, Drive.RIGHT, Sense.BOTH)};
+        for (int s = 0; s < shapes.length; s++) {
+            int rows = shapes[s][0];
+            int cols = shapes[s][1];
+            Circuit c = circuits[s];
+            double[] g = cells(rnd, rows, cols, 1e-6, 1e-4);
+            double[] unit = new double[rows * rows];
+            for (int i = 0; i < rows; i++) {
+                unit[i * rows + i] = 1;
+            }
+            double[] solved = CrossbarSolver.create(rows, cols, c).program(g).currents(unit, rows);
+            double err = relativeError(TransferMatrix.compute(rows, cols, c, g), solved);
+            assertTrue(err <= TOLERANCE, rows + "x" + cols + " " + c + ": relative error " + err);
+        }
+    }
+
+    @Test
     void zeroParasiticsGiveTheCellConductances() {
         Random rnd = new Random(14);
         for (Drive d : Drive.values()) {
