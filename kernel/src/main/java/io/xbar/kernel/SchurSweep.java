@@ -155,7 +155,8 @@ final class SchurSweep {
         if (batch == 0) {
             return;
         }
-        if (carry.length < batch * n) {
+        if (senseAt != Sense.BOTTOM && m > 1 && !Double.isInfinite(bitLine) && carry.length < batch * n) {
+            // The sweep toward the top needs its own buffer (the bottom sweep works in out).
             carry = new double[batch * n];
         }
         boolean unit = v == null;
