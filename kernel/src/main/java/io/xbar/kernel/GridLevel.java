@@ -117,8 +117,30 @@ final class GridLevel {
         }
     }
 
+    /**
+     * The same-cell coupling {@code cross[0]} in bit-line (w) layout, {@code I*n + J}; set on the
+     * finest level, where it is the only coupling, so {@code C^T x} streams it contiguously.
+     */
+    double[] crossTransposed;
+
     /** {@code y_w += alpha * C^T x_u}. */
     void crossToBitLines(double[] x, int xOff, double[] y, int yOff, double alpha) {
+        if (crossTransposed != null) {
+            double[] ct = crossTransposed;
+            for (int i0 = 0; i0 < m; i0 += BLOCK) {
+                int i1 = Math.min(m, i0 + BLOCK);
+                for (int j0 = 0; j0 < n; j0 += BLOCK) {
+                    int j1 = Math.min(n, j0 + BLOCK);
+                    for (int i = i0; i < i1; i++) {
+                        int wRow = i * n;
+                        for (int j = j0; j < j1; j++) {
+                            y[yOff + wRow + j] += alpha * ct[wRow + j] * x[xOff + j * m + i];
+                        }
+                    }
+                }
+            }
+            return;
+        }
         for (int k = 0; k < 4; k++) {
             double[] c = cross[k];
             if (c == null) {
