@@ -10,15 +10,6 @@ final class BenchData {
     private BenchData() {
     }
 
-    /** Row-major cells uniform in {@code [lo, hi]} siemens. */
-    static double[] uniformCells(Random rnd, int rows, int cols, double lo, double hi) {
-        double[] g = new double[rows * cols];
-        for (int k = 0; k < g.length; k++) {
-            g[k] = lo + (hi - lo) * rnd.nextDouble();
-        }
-        return g;
-    }
-
     /** Integer activations uniform in {@code [0, 2^bits - 1]}. */
     static int[] activations(Random rnd, int batch, int rows, int bits) {
         int[] a = new int[batch * rows];

@@ -5,6 +5,7 @@ import io.xbar.blas.Blas;
 import io.xbar.kernel.Adc;
 import io.xbar.kernel.BitSerialMvm;
 import io.xbar.kernel.Circuit;
+import io.xbar.kernel.Crossbars;
 import io.xbar.kernel.TransferMatrix;
 
 import java.util.Random;
@@ -53,7 +54,7 @@ public class BitSerialMvmBenchmark {
     public void setUp() {
         Blas.setThreads(Runtime.getRuntime().availableProcessors());
         Random rnd = new Random(7);
-        double[] g = BenchData.uniformCells(rnd, ROWS, COLS, 1e-6, 1e-4);
+        double[] g = Crossbars.defaultCells(42, ROWS, COLS);
         transfer = TransferMatrix.compute(ROWS, COLS, Circuit.DEFAULT, g);
         activations = BenchData.activations(rnd, BATCH, ROWS, INPUT_BITS);
         mvm = new BitSerialMvm(INPUT_BITS, DAC_BITS, 0.2);

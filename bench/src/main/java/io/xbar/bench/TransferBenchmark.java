@@ -3,9 +3,9 @@ package io.xbar.bench;
 
 import io.xbar.blas.Blas;
 import io.xbar.kernel.Circuit;
+import io.xbar.kernel.Crossbars;
 import io.xbar.kernel.TransferMatrix;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,7 +44,7 @@ public class TransferBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Blas.setThreads(Runtime.getRuntime().availableProcessors());
-        conductances = BenchData.uniformCells(new Random(42), size, size, 1e-6, 1e-4);
+        conductances = Crossbars.defaultCells(42, size, size);
         transfer = new TransferMatrix(size, size, Circuit.DEFAULT);
         out = new double[size * size];
         transfer.compute(conductances, out);

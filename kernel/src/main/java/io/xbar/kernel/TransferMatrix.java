@@ -24,7 +24,7 @@ import io.xbar.blas.Blas;
  *   <li>at the sense row the condensed system gives the sense-amplifier currents of all inputs
  *       at once.</li>
  * </ol>
- * Cost {@code ~ M N^3 + M^2 N^2} flops in BLAS-3, memory {@code N^2 + O(MN)} doubles. Because the
+ * Cost {@code ~ M N^3 + M^2 N^2} flops in BLAS-3, memory {@code 2 N^2 + O(MN)} doubles. Because the
  * network is reciprocal, {@code T} of a crossbar is the transpose of {@code T} of the crossbar with
  * rows and columns exchanged (word lines become bit lines, drivers become sense amplifiers); the
  * cheaper orientation is used. Sense amplifiers at both ends take one sweep toward each end.
