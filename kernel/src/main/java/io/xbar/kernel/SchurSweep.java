@@ -195,56 +195,76 @@ final class SchurSweep {
         int first = Double.isInfinite(startSense) ? 1 : 0;
         boolean pinnedEnd = Double.isInfinite(endSense);
         double gbl = bitLine;
-        for (int t = first; t < m; t++) {
-            int row = upward ? m - 1 - t : t;
-            boolean last = t == m - 1;
-            if (last && pinnedEnd) {
-                // Its bit-line nodes are the pinned sense nodes: its cells feed the amplifier directly.
-                eliminateWordLine(g, row, 0, 0, null, unit ? out : injection, unit ? t * n : 0);
+        // A helper's carry of row t-1 may still run while row t is eliminated and factored: it
+        // touches only the rows carried before t and the factor copy.
+        Future<?> pending = null;
+        try {
+            for (int t = first; t < m; t++) {
+                int row = upward ? m - 1 - t : t;
+                boolean last = t == m - 1;
+                if (last && pinnedEnd) {
+                    // Its bit-line nodes are the pinned sense nodes: its cells feed the amplifier directly.
+                    eliminateWordLine(g, row, 0, 0, null, unit ? out : injection, unit ? t * n : 0);
+                    if (!unit) {
+                        pending = finish(pending);
+                        addInput(v, batch, row, out);
+                    }
+                    break;
+                }
+                double coef;
+                double diagonal;
+                if (t == first) {
+                    coef = 0;
+                    diagonal = first == 1 ? gbl : startSense;
+                } else {
+                    // S_{t-1}^-1 is in the lower triangle of schur: A_t + g_bl I - g_bl^2 S_{t-1}^-1.
+                    coef = -gbl * gbl;
+                    diagonal = gbl;
+                }
+                diagonal += last ? endSense : gbl;
+                eliminateWordLine(g, row, coef, diagonal, schur, unit ? out : injection, unit ? t * n : 0);
                 if (!unit) {
+                    pending = finish(pending);
                     addInput(v, batch, row, out);
                 }
-                return;
-            }
-            double coef;
-            double diagonal;
-            if (t == first) {
-                coef = 0;
-                diagonal = first == 1 ? gbl : startSense;
-            } else {
-                // S_{t-1}^-1 is in the lower triangle of schur: A_t + g_bl I - g_bl^2 S_{t-1}^-1.
-                coef = -gbl * gbl;
-                diagonal = gbl;
-            }
-            diagonal += last ? endSense : gbl;
-            eliminateWordLine(g, row, coef, diagonal, schur, unit ? out : injection, unit ? t * n : 0);
-            if (!unit) {
-                addInput(v, batch, row, out);
-            }
-            Lapack.dpotrf(n, schur);
-            int from = unit ? first : 0;
-            int count = unit ? t - first + 1 : batch;
-            double alpha = last ? endSense : gbl;
-            // Finite end: the carried rows become g_sense w_end. Pinned end: after row m-2 they are
-            // g_bl w_{m-2}, the current into the pinned row from above; that row's own cells follow.
-            boolean inverse = !(last || (pinnedEnd && t == m - 2));
-            if (inverse && pipelined && (double) count * n * n >= PIPELINE_WORK) {
-                // The carry and the inverse both need only the factor: the helper carries the first
-                // rows while this thread inverts (2/3 n^3 flops, as much as n/3 carried rows) and
-                // then carries the rest, so that both threads do about the same work.
-                System.arraycopy(schur, 0, factor, 0, n * n);
-                int helperRows = Math.min(count, (count + n / 3 + 1) / 2);
-                task.set(out, from, helperRows, alpha);
-                Future<?> pending = HELPER.submit(task);
-                Lapack.dpotri(n, schur);
-                if (helperRows < count) {
-                    carryRows(factor, out, from + helperRows, count - helperRows, alpha);
-                }
-                join(pending);
-            } else {
-                carryRows(schur, out, from, count, alpha);
-                if (inverse) {
+                Lapack.dpotrf(n, schur);
+                pending = finish(pending);
+                int from = unit ? first : 0;
+                int count = unit ? t - first + 1 : batch;
+                double alpha = last ? endSense : gbl;
+                // Finite end: the carried rows become g_sense w_end. Pinned end: after row m-2 they are
+                // g_bl w_{m-2}, the current into the pinned row from above; that row's own cells follow.
+                boolean inverse = !(last || (pinnedEnd && t == m - 2));
+                if (inverse && pipelined && (double) count * n * n >= PIPELINE_WORK) {
+                    // The carry and the inverse both need only the factor. The helper carries the
+                    // first rows; this thread inverts (2/3 n^3 flops, as much as n/3 carried rows),
+                    // carries the rest, then eliminates and factors the next row (about n/6 rows):
+                    // both threads do about the same work.
+                    System.arraycopy(schur, 0, factor, 0, n * n);
+                    int helperRows = Math.min(count, (count + n / 2 + 1) / 2);
+                    task.set(out, from, helperRows, alpha);
+                    pending = HELPER.submit(task);
                     Lapack.dpotri(n, schur);
+                    if (helperRows < count) {
+                        carryRows(factor, out, from + helperRows, count - helperRows, alpha);
+                    }
+                } else {
+                    carryRows(schur, out, from, count, alpha);
+                    if (inverse) {
+                        Lapack.dpotri(n, schur);
+                    }
+                }
+            }
+            pending = finish(pending);
+        } finally {
+            if (pending != null) {
+                // Failing elsewhere: let the helper stop touching our arrays before they are reused.
+                try {
+                    pending.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException ignored) {
+                    // the failure already propagating is the one to report
                 }
             }
         }
@@ -256,9 +276,14 @@ final class SchurSweep {
         Blas.dtrsm(false, true, false, false, count, n, 1.0, l, 0, n, out, from * n, n);
     }
 
-    private static void join(Future<?> pending) {
+    /** Waits for {@code pending} (if any) and rethrows its failure; returns null. */
+    private static Future<?> finish(Future<?> pending) {
+        if (pending == null) {
+            return null;
+        }
         try {
             pending.get();
+            return null;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {

@@ -195,14 +195,27 @@ class TransferMatrixTest {
     void theTwoThreadPipelineAgreesWithOneThread() {
         Random rnd = new Random(18);
         double[] g = cells(rnd, 80, 64, 1e-6, 1e-4);
-        for (Sense s : Sense.values()) {
-            Circuit c = Circuit.DEFAULT.withSenseAt(s).withSense(1);
+        for (int k = 0; k < 6; k++) {
+            Sense s = Sense.values()[k % 3];
+            Circuit c = Circuit.DEFAULT.withSenseAt(s).withSense(k / 3);
             TransferMatrix two = new TransferMatrix(80, 64, c, 2);
             assertEquals(2, two.threads());
             // Same operations, rows of the triangular solves split differently: equal to the last bits.
             double err = relativeError(two.compute(g), new TransferMatrix(80, 64, c, 1).compute(g));
             assertTrue(err <= 1e-13, s + ": relative difference " + err);
         }
+        // The same pipeline with a batch of vectors as right-hand sides (SchurSweep's vector mode).
+        SchurSweep sweep = SchurSweep.of(80, 64, Circuit.DEFAULT);
+        double[] v = new double[100 * 80];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = 0.2 * rnd.nextDouble();
+        }
+        double[] one = new double[100 * 64];
+        sweep.currents(g, v, 100, one);
+        double[] two = new double[100 * 64];
+        sweep.pipelined(true);
+        sweep.currents(g, v, 100, two);
+        assertTrue(relativeError(two, one) <= 1e-13, "vector mode: relative difference " + relativeError(two, one));
     }
 
     @Test
