@@ -2,10 +2,7 @@
 package io.xbar.mapping;
 
 import io.xbar.kernel.Circuit;
-
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import io.xbar.kernel.TransferMatrix;
 
 /**
  * Computes the row-major {@code rows x cols} transfer matrix of a crossbar with the given
@@ -19,49 +16,28 @@ public interface TransferFunction {
 
     /**
      * The exact transfer matrix: for an ideal circuit {@code T = g'} (the cell conductances behind
-     * their access resistance, exact by MODEL.md section 1), otherwise the kernel's exact solver.
+     * their access resistance, exact by MODEL.md section 1), otherwise the kernel's
+     * {@link TransferMatrix}, whose workspaces are kept for consecutive tiles of one shape and
+     * circuit. The returned function is therefore not thread-safe: use one per thread.
      */
     static TransferFunction exact() {
-        return (rows, cols, circuit, g) -> {
-            if (circuit.isIdeal()) {
-                double[] t = new double[rows * cols];
-                for (int k = 0; k < t.length; k++) {
-                    t[k] = circuit.cellConductance(g[k]);
+        return new TransferFunction() {
+            private TransferMatrix solver;
+
+            @Override
+            public double[] compute(int rows, int cols, Circuit circuit, double[] g) {
+                if (circuit.isIdeal()) {
+                    double[] t = new double[rows * cols];
+                    for (int k = 0; k < t.length; k++) {
+                        t[k] = circuit.cellConductance(g[k]);
+                    }
+                    return t;
                 }
-                return t;
+                if (solver == null || solver.rows() != rows || solver.cols() != cols || !solver.circuit().equals(circuit)) {
+                    solver = new TransferMatrix(rows, cols, circuit);
+                }
+                return solver.compute(g);
             }
-            return KernelTransfer.compute(rows, cols, circuit, g);
         };
-    }
-}
-
-/** Binds to {@code io.xbar.kernel.TransferMatrix.compute}, which the kernel module provides. */
-final class KernelTransfer {
-    private static final MethodHandle COMPUTE = find();
-
-    private KernelTransfer() {
-    }
-
-    private static MethodHandle find() {
-        try {
-            Class<?> type = Class.forName("io.xbar.kernel.TransferMatrix");
-            return MethodHandles.publicLookup().findStatic(type, "compute",
-                    MethodType.methodType(double[].class, int.class, int.class, Circuit.class, double[].class));
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
-    static double[] compute(int rows, int cols, Circuit circuit, double[] g) {
-        if (COMPUTE == null) {
-            throw new IllegalStateException("this build has no exact transfer-matrix solver (io.xbar.kernel.TransferMatrix)");
-        }
-        try {
-            return (double[]) COMPUTE.invokeExact(rows, cols, circuit, g);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
     }
 }

@@ -154,7 +154,7 @@ class MappingFileReconstructionTest {
         Npy.write(w, wf, k, n);
         Npy.write(x, xf, batch, k);
         String[] common = {"--mapping", "optimized", "--tile", "32x40", "--cell-bits", "2", "--signed", "offset",
-                "--r-wl", "0", "--r-bl", "0"};
+                "--r-wl", "2", "--r-bl", "3", "--r-sense", "1"};
         assertEquals(0, run(concat(new String[] {"map", "--weights", w.toString(), "--out", dir.resolve("m").toString()}, common)));
         assertEquals(0, run(concat(new String[] {"mvm", "--weights", w.toString(), "--inputs", x.toString(), "--out",
                 dir.resolve("y.npy").toString()}, common)));
@@ -163,18 +163,20 @@ class MappingFileReconstructionTest {
         NdArray y = Npy.read(dir.resolve("y.npy"));
         assertEquals(2, y.rank());
         double[] nf = new double[1];
-        double[][] rebuilt = reconstruct(dir.resolve("m"), xf, batch, TransferFunction.exact(), nf);
+        // The rebuild solves the network with the test's own banded reference, not with xbar's solver.
+        double[][] rebuilt = reconstruct(dir.resolve("m"), xf, batch, new BandedReferenceTransfer(), nf);
         double norm = 0;
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < n; j++) {
-                assertEquals(rebuilt[b][j], y.get(b, j), 1e-9 * Math.abs(rebuilt[b][j]) + 1e-12);
+                assertEquals(rebuilt[b][j], y.get(b, j), 1e-8 * Math.abs(rebuilt[b][j]) + 1e-10);
                 norm += Math.abs(y.get(b, j));
             }
         }
         assertTrue(norm > 0);
         JsonNode report = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
-        assertEquals(0, report.get("nf").asDouble(), 0);
-        assertEquals(0, report.get("mvm_rel_error").asDouble(), 1e-12);
+        assertEquals(nf[0], report.get("nf").asDouble(), 1e-10);
+        assertTrue(nf[0] > 0);
+        assertTrue(report.get("mvm_rel_error").asDouble() > 0);
         JsonNode mapping = new ObjectMapper().readTree(dir.resolve("m/mapping.json").toFile());
         assertEquals(mapping.get("tiles").size(), report.get("tiles").size());
         assertTrue(mapping.get("method").asText().startsWith("optimized"));

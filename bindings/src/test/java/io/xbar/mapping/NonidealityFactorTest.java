@@ -116,4 +116,24 @@ class NonidealityFactorTest {
         assertTrue(Double.isNaN(r.nonidealityFactor()));
         assertEquals(0, r.mvmRelativeError());
     }
+
+    @Test
+    void exactTransferFunctionAgreesWithTheIndependentReference() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        int rows = 24;
+        int cols = 20;
+        double[] g = new double[rows * cols];
+        for (int k = 0; k < g.length; k++) {
+            g[k] = 1e-6 + r.nextDouble() * 1e-4;
+        }
+        TransferFunction exact = TransferFunction.exact();
+        for (Circuit c : new Circuit[] {Circuit.DEFAULT, new Circuit(3, 2, 1, 0.5, 100, Drive.BOTH, Sense.BOTH),
+                Circuit.DEFAULT.withAccess(300)}) {
+            double[] a = exact.compute(rows, cols, c, g);
+            double[] b = REFERENCE.compute(rows, cols, c, g);
+            for (int k = 0; k < a.length; k++) {
+                assertEquals(b[k], a[k], 1e-12 * Math.abs(b[k]), c + " at " + k);
+            }
+        }
+    }
 }
