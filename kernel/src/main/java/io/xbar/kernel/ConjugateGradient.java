@@ -80,7 +80,7 @@ final class ConjugateGradient {
         double bestResidual = normInf(r);
         System.arraycopy(x, 0, ws.best, 0, n);
         int sinceImprovement = 0;
-        double lastTrueResidual = Double.POSITIVE_INFINITY;
+        double lastTrueResidual = normInf(r);
         preconditioner.apply(r, z);
         System.arraycopy(z, 0, p, 0, n);
         double rz = k.dot(r, z, 0, n);
@@ -100,7 +100,9 @@ final class ConjugateGradient {
             if (TRACE) {
                 System.err.printf("cg %d scaled=%.3e abs=%.3e target=%.3e%n", it, estimate, normR, absolute);
             }
-            if (estimate <= options.tolerance() && normR <= absolute) {
+            // Check the exact residual when the recursive one says done, or has fallen a hundredfold
+            // since the last check (then refinement from the exact residual gains accuracy).
+            if (estimate <= options.tolerance() && (normR <= absolute || normR <= 1e-2 * lastTrueResidual)) {
                 exact.compute(x, r);
                 normR = normInf(r);
                 residual = scaled(normR, normA, normInf(x), normB);

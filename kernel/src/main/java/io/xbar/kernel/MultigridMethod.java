@@ -14,7 +14,7 @@ final class MultigridMethod implements NodalMethod {
     private final GridLevel fine;
     private final Multigrid multigrid;
     private final double normA;
-    /** Largest effective cell conductance: with max|V| it sets the scale of the currents. */
+    /** Largest cell, driver or sense conductance: with max|V| it sets the scale of the currents. */
     private final double maxCell;
     private final int[] drivenColumns;
     private final SolverOptions options;
@@ -25,7 +25,8 @@ final class MultigridMethod implements NodalMethod {
         this.n = n;
         this.circuit = circuit;
         this.cell = cell;
-        this.maxCell = ConjugateGradient.normInf(cell);
+        this.maxCell = Math.max(ConjugateGradient.normInf(cell), Math.max(
+                circuit.source() == 0 ? 0 : 1 / circuit.source(), circuit.sense() == 0 ? 0 : 1 / circuit.sense()));
         this.options = options;
         this.kernels = kernels;
         this.drivenColumns = drivenColumns(n, circuit.drive());
