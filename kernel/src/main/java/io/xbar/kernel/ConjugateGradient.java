@@ -158,6 +158,21 @@ final class ConjugateGradient {
         }
     }
 
+    /**
+     * The conductance that sets the scale of the output currents: the largest cell; with every cell
+     * open, the smallest finite driver or sense conductance (then only node voltages matter).
+     */
+    static double currentConductance(double[] cell, Circuit circuit) {
+        double max = normInf(cell);
+        if (max > 0) {
+            return max;
+        }
+        double gs = circuit.source() == 0 ? Double.POSITIVE_INFINITY : 1 / circuit.source();
+        double gsense = circuit.sense() == 0 ? Double.POSITIVE_INFINITY : 1 / circuit.sense();
+        double min = Math.min(gs, gsense);
+        return Double.isInfinite(min) ? 0 : min;
+    }
+
     static double scaled(double normR, double normA, double normX, double normB) {
         double d = normA * normX + normB;
         return d == 0 ? 0 : normR / d;

@@ -29,7 +29,7 @@ final class HubMethod implements NodalMethod {
     private final boolean hubsPinned;
     private final double[] schurDiagonal;
     private final double normA;
-    /** Largest cell, driver or sense conductance: with max|V| it sets the scale of the currents. */
+    /** With max|V|, the scale of the currents: see {@link ConjugateGradient#currentConductance}. */
     private final double maxCell;
     private final Circuit circuit;
     private final SolverOptions options;
@@ -42,8 +42,7 @@ final class HubMethod implements NodalMethod {
         this.hubsAreWordLines = hubsAreWordLines;
         this.circuit = circuit;
         this.cell = cell;
-        this.maxCell = Math.max(ConjugateGradient.normInf(cell), Math.max(
-                circuit.source() == 0 ? 0 : 1 / circuit.source(), circuit.sense() == 0 ? 0 : 1 / circuit.sense()));
+        this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = options;
         this.kernels = kernels;
         this.lines = hubsAreWordLines ? n : m;

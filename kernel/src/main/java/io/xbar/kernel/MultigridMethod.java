@@ -14,7 +14,7 @@ final class MultigridMethod implements NodalMethod {
     private final GridLevel fine;
     private final Multigrid multigrid;
     private final double normA;
-    /** Largest cell, driver or sense conductance: with max|V| it sets the scale of the currents. */
+    /** With max|V|, the scale of the currents: see {@link ConjugateGradient#currentConductance}. */
     private final double maxCell;
     private final int[] drivenColumns;
     private final SolverOptions options;
@@ -25,8 +25,7 @@ final class MultigridMethod implements NodalMethod {
         this.n = n;
         this.circuit = circuit;
         this.cell = cell;
-        this.maxCell = Math.max(ConjugateGradient.normInf(cell), Math.max(
-                circuit.source() == 0 ? 0 : 1 / circuit.source(), circuit.sense() == 0 ? 0 : 1 / circuit.sense()));
+        this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = options;
         this.kernels = kernels;
         this.drivenColumns = drivenColumns(n, circuit.drive());
