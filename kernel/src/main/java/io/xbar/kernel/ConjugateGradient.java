@@ -106,6 +106,9 @@ final class ConjugateGradient {
                 exact.compute(x, r);
                 normR = normInf(r);
                 residual = scaled(normR, normA, normInf(x), normB);
+                if (TRACE) {
+                    System.err.printf("cg %d exact residual scaled=%.3e abs=%.3e%n", it, residual, normR);
+                }
                 if (residual <= options.tolerance() && normR <= absolute) {
                     return new Stats(residual, it);
                 }
