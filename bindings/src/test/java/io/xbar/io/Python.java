@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,15 @@ public final class Python {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(interpreter(), "-c", script));
         cmd.addAll(List.of(args));
+        return exec(cmd, env);
+    }
+
+    /** Runs a Python file with extra environment variables; fails the test unless it exits with 0. */
+    public static String runFile(Path file, Map<String, String> env) throws IOException, InterruptedException {
+        return exec(List.of(interpreter(), file.toString()), env);
+    }
+
+    private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
