@@ -16,7 +16,8 @@ public final class Main {
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
                 new DemoCommand(),
-                new SolveCommand()));
+                new SolveCommand(),
+                new TransferCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }
