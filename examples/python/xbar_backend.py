@@ -91,7 +91,7 @@ def demo():
     xbar = XbarBackend()
     ideal = V @ G
 
-    # With every parasitic resistance 0 the crossbar computes V @ G exactly.
+    # With every parasitic resistance 0 the crossbar computes V @ G (to rounding).
     exact = xbar.solve(G, V, r_wl=0, r_bl=0)
     assert exact.shape == (8, 32), exact.shape
     assert np.allclose(exact, ideal, rtol=1e-12, atol=0), np.abs(exact - ideal).max()
@@ -120,7 +120,7 @@ def demo():
         assert e.status == 2 and "[5, 7]" in str(e), e
         print("xbar refused a NaN conductance:", e)
 
-    print("ideal MVM reproduced exactly with zero parasitics")
+    print("ideal MVM V @ G reproduced to rounding with zero parasitics")
     print("nonideality factor with 2.5 ohm wires: mean %.4f, max %.4f over %d outputs"
           % (nf.mean(), nf.max(), nf.size))
     print("transfer matrix reproduces the batch: max |V@T - I| = %.3g A" % np.abs(V @ T - real).max())
