@@ -17,7 +17,11 @@ public final class Main {
         List<Command> list = new ArrayList<>(List.of(
                 new DemoCommand(),
                 new SolveCommand(),
-                new TransferCommand()));
+                new TransferCommand(),
+                new MvmCommand(),
+                new MapCommand(),
+                new NfCommand(),
+                new SweepCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }
