@@ -16,6 +16,7 @@ public final class Main {
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
                 // Registered by name; each lives in its own class.
+                new SpiceCommand()
         ));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
