@@ -4,9 +4,10 @@ package io.xbar.spice;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class NetlistParser {
     /** Scale factors of the SPICE suffixes as powers of ten. */
     private static final double MIL = 25.4e-6;
 
-    private final BufferedReader in;
+    private final LineSource in;
     private Netlist netlist;
     private int lineNumber;
     private char[] card = new char[256];
@@ -49,8 +50,76 @@ public final class NetlistParser {
     private int tokens;
     private boolean ended;
 
-    private NetlistParser(Reader reader) {
-        this.in = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
+    private NetlistParser(LineSource in) {
+        this.in = in;
+    }
+
+    /** Lines without their terminators ({@code \n}, {@code \r\n} or {@code \r}); {@code null} at the end. */
+    private interface LineSource {
+        String readLine() throws IOException;
+    }
+
+    /**
+     * Splits bytes into lines first and decodes each line as UTF-8 on its own, so that bytes that
+     * are not UTF-8 are reported on their own line (a decoding reader reads ahead and cannot say).
+     */
+    private static final class Utf8Lines implements LineSource {
+        private final InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
+        private byte[] line = new byte[256];
+        private boolean skipLineFeed;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+
+        Utf8Lines(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public String readLine() throws IOException {
+            int length = 0;
+            boolean ascii = true;
+            boolean any = false;
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer, 0, buffer.length);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        if (!any) {
+                            return null;
+                        }
+                        break;
+                    }
+                }
+                byte b = buffer[position++];
+                if (skipLineFeed) {
+                    skipLineFeed = false;
+                    if (b == '\n') {
+                        continue;
+                    }
+                }
+                any = true;
+                if (b == '\n') {
+                    break;
+                }
+                if (b == '\r') {
+                    skipLineFeed = true;
+                    break;
+                }
+                if (length == line.length) {
+                    line = Arrays.copyOf(line, length * 2);
+                }
+                line[length++] = b;
+                ascii &= b >= 0;
+            }
+            if (ascii) {
+                return new String(line, 0, length, StandardCharsets.ISO_8859_1);
+            }
+            return decoder.reset().decode(ByteBuffer.wrap(line, 0, length)).toString();
+        }
     }
 
     /** Parses a netlist file (UTF-8). */
@@ -62,14 +131,13 @@ public final class NetlistParser {
 
     /** Parses a netlist from a UTF-8 stream; the stream is read to {@code .end} or its end, not closed. */
     public static Netlist parse(InputStream stream) throws IOException {
-        Reader r = new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-        return parse(r);
+        return new NetlistParser(new Utf8Lines(stream)).run();
     }
 
     /** Parses a netlist from characters; the reader is not closed. */
     public static Netlist parse(Reader reader) throws IOException {
-        return new NetlistParser(reader).run();
+        BufferedReader lines = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
+        return new NetlistParser(lines::readLine).run();
     }
 
     private Netlist run() throws IOException {
