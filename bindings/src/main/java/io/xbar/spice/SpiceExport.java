@@ -30,6 +30,7 @@ public final class SpiceExport {
     private final int cols;
     private final Circuit circuit;
     private final CrossbarNetwork network;
+    private final double[] conductances;
     /** Merged node of every network node (union-find over the shorts, roots chosen for naming). */
     private final int[] representative;
 
@@ -44,7 +45,8 @@ public final class SpiceExport {
         this.rows = rows;
         this.cols = cols;
         this.circuit = circuit;
-        this.network = new CrossbarNetwork(rows, cols, circuit, conductances);
+        this.conductances = conductances.clone(); // the netlist describes the values given now
+        this.network = new CrossbarNetwork(rows, cols, circuit, this.conductances);
         int n = network.nodeCount();
         int[] parent = new int[n];
         for (int v = 0; v < n; v++) {
@@ -148,7 +150,7 @@ public final class SpiceExport {
                 * Nodes: u_<i>_<j> / w_<i>_<j> word-line / bit-line node of cell (i, j); src_<i> driver of row i;
                 *   sense_<j> sense node of column j. Zero resistances are exact shorts: the nodes they join share
                 *   one name and no 0-ohm resistor is written.
-                * Rcell_<i>_<j> = 1/g' with g' = g/(1+g*r_access) (open cells, g = 0, are left out); Rwl_<i>_<j>:
+                * Rcell_<i>_<j> = 1/g' = 1/g + r_access (open cells, g = 0, are left out); Rwl_<i>_<j>:
                 *   u_<i>_<j> to u_<i>_<j+1>; Rbl_<i>_<j>: w_<i>_<j> to w_<i+1>_<j>; Rsrc_left/right_<i>: driver;
                 *   Rsense_top/bottom_<j>: sense amplifier input resistance.
                 * V<i> src_<i> 0: ideal driver, v(src_<i>) = V[i].
@@ -191,7 +193,7 @@ public final class SpiceExport {
                 line.append(' ');
                 appendName(line, rb);
                 line.append(' ');
-                line.append(ohms(kind, g));
+                line.append(ohms(kind, row, col, g));
             }
             line.append('\n');
             try {
@@ -221,10 +223,14 @@ public final class SpiceExport {
         w.flush();
     }
 
-    /** The resistance to write: the circuit's own value for wires and periphery (no 1/(1/r) rounding). */
-    private String ohms(CrossbarNetwork.Kind kind, double g) {
+    /**
+     * The resistance to write: the circuit's own value for wires and periphery (no 1/(1/r)
+     * rounding); for a cell {@code 1/g' = 1/g + r_access}, summed in that form because it rounds
+     * less than inverting {@code g'}.
+     */
+    private String ohms(CrossbarNetwork.Kind kind, int row, int col, double g) {
         double r = switch (kind) {
-            case CELL -> 1.0 / g;
+            case CELL -> circuit.access() == 0 ? 1.0 / g : 1.0 / conductances[row * cols + col] + circuit.access();
             case WORD_LINE -> circuit.wordLine();
             case BIT_LINE -> circuit.bitLine();
             case SOURCE -> circuit.source();
