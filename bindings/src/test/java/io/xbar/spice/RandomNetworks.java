@@ -15,6 +15,14 @@ public final class RandomNetworks {
      * sources); current sources are arbitrary.
      */
     public static String netlist(Random random, int nodes, int seedLabel) {
+        return netlist(random, nodes, seedLabel, true);
+    }
+
+    /**
+     * As {@link #netlist(Random, int, int)}; without {@code shorts} no 0-ohm resistor is written
+     * (ngspice turns those into 1 mOhm, so they are left out where ngspice is the reference).
+     */
+    public static String netlist(Random random, int nodes, int seedLabel, boolean shorts) {
         StringBuilder sb = new StringBuilder("random network ").append(seedLabel).append('\n');
         int[] parent = new int[nodes + 1];
         for (int k = 0; k <= nodes; k++) {
@@ -30,7 +38,7 @@ public final class RandomNetworks {
         for (int k = 0; k < extra; k++) {
             int a = random.nextInt(nodes + 1);
             int b = random.nextInt(nodes + 1);
-            boolean shortCircuit = random.nextInt(12) == 0;
+            boolean shortCircuit = shorts && random.nextInt(12) == 0;
             if (shortCircuit) {
                 if (find(parent, a) == find(parent, b)) {
                     continue; // would short a source
