@@ -1,19 +1,11 @@
 // NetlistSolver: DC operating point of a linear netlist by reduced nodal analysis and sparse Cholesky with AMD ordering.
 package io.xbar.spice;
 
-import edu.emory.mathcs.csparsej.tdouble.Dcs_chol;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_common.Dcs;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_common.Dcsn;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_common.Dcss;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_compress;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_dupl;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_gaxpy;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_ipvec;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_lsolve;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_ltsolve;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_norm;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_pvec;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_schol;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_util;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +24,7 @@ import java.util.List;
  *   <li>every unknown must reach a fixed node through resistors, or it floats: an error;</li>
  *   <li>KCL of each unknown, {@code sum_k g_k (x_a + o_a - x_b - o_b) = injected}, gives a
  *       weighted graph Laplacian with the fixed nodes eliminated: SPD, solved by sparse Cholesky
- *       under an AMD fill-reducing ordering (CSparse), with iterative refinement to a scaled
+ *       under an AMD fill-reducing ordering ({@link SparseCholesky}), with iterative refinement to a scaled
  *       residual near machine precision;</li>
  *   <li>voltage-source currents follow from KCL along each source tree, leaves first.</li>
  * </ol>
@@ -302,25 +294,22 @@ public final class NetlistSolver {
      */
     private static double solveSpd(Dcs a, double[] b, double[] x) {
         int n = a.n;
-        Dcss symbolic = Dcs_schol.cs_schol(1, a);
-        Dcsn numeric = symbolic == null ? null : Dcs_chol.cs_chol(a, symbolic);
-        if (numeric == null) {
+        SparseCholesky factor = SparseCholesky.factor(a);
+        if (factor == null) {
             throw new NetlistException(0, "the nodal conductance matrix is numerically singular (resistances too many"
                     + " orders of magnitude apart for double precision)");
         }
         double[] work = new double[n];
+        double[] correction = new double[n];
         double[] r = b.clone();
         double normA = Dcs_norm.cs_norm(a);
         double normB = maxAbs(b);
         double residual = Double.POSITIVE_INFINITY;
         for (int step = 0; step < 4; step++) {
             // Correction d = A^-1 r, with P A P' = L L'.
-            Dcs_ipvec.cs_ipvec(symbolic.pinv, r, work, n);
-            Dcs_lsolve.cs_lsolve(numeric.L, work);
-            Dcs_ltsolve.cs_ltsolve(numeric.L, work);
-            Dcs_pvec.cs_pvec(symbolic.pinv, work, r, n);
+            factor.solve(r, correction, work);
             for (int k = 0; k < n; k++) {
-                x[k] += r[k];
+                x[k] += correction[k];
             }
             // r = b - A x
             for (int k = 0; k < n; k++) {
@@ -333,7 +322,10 @@ public final class NetlistSolver {
             double denominator = normA * maxAbs(x) + normB;
             double reached = denominator == 0 ? 0 : maxAbs(r) / denominator;
             if (!(reached < residual)) {
-                break; // refinement stopped helping
+                for (int k = 0; k < n; k++) {
+                    x[k] -= correction[k]; // refinement stopped helping: keep the better iterate
+                }
+                break;
             }
             residual = reached;
             if (residual <= 1e-15) {
