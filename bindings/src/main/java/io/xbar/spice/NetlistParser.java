@@ -36,8 +36,18 @@ import java.util.Arrays;
  * Every problem is a {@link NetlistException} naming the line.
  */
 public final class NetlistParser {
-    /** Scale factors of the SPICE suffixes as powers of ten. */
+    /** One mil (a thousandth of an inch) in metres, SPICE's {@code mil} suffix. */
     private static final double MIL = 25.4e-6;
+    /** 10^0 .. 10^22, every one exact in a double. */
+    private static final double[] POWERS_OF_TEN = new double[23];
+
+    static {
+        double p = 1;
+        for (int k = 0; k < POWERS_OF_TEN.length; k++) {
+            POWERS_OF_TEN[k] = p;
+            p *= 10;
+        }
+    }
 
     private final LineSource in;
     private Netlist netlist;
@@ -392,17 +402,34 @@ public final class NetlistParser {
 
     static double parseNumber(char[] c, int from, int to) {
         int k = from;
+        boolean negative = false;
         if (k < to && (c[k] == '+' || c[k] == '-')) {
+            negative = c[k] == '-';
             k++;
         }
         int digits = 0;
+        // The digits as an integer while it stays exact, for the fast path below.
+        long mantissa = 0;
+        boolean exact = true;
+        int fractionDigits = 0;
         while (k < to && isDigit(c[k])) {
+            if (mantissa < 100_000_000_000_000_000L) {
+                mantissa = mantissa * 10 + (c[k] - '0');
+            } else {
+                exact = false;
+            }
             k++;
             digits++;
         }
         if (k < to && c[k] == '.') {
             k++;
             while (k < to && isDigit(c[k])) {
+                if (mantissa < 100_000_000_000_000_000L) {
+                    mantissa = mantissa * 10 + (c[k] - '0');
+                    fractionDigits++;
+                } else {
+                    exact = false;
+                }
                 k++;
                 digits++;
             }
@@ -414,9 +441,9 @@ public final class NetlistParser {
         long exponent = 0;
         if (k < to && (c[k] == 'e' || c[k] == 'E')) {
             int e = k + 1;
-            boolean negative = false;
+            boolean negativeExponent = false;
             if (e < to && (c[e] == '+' || c[e] == '-')) {
-                negative = c[e] == '-';
+                negativeExponent = c[e] == '-';
                 e++;
             }
             int expDigits = 0;
@@ -429,7 +456,7 @@ public final class NetlistParser {
             if (expDigits == 0) {
                 throw new NumberFormatException(" (an exponent needs digits)");
             }
-            if (negative) {
+            if (negativeExponent) {
                 exponent = -exponent;
             }
             k = e;
@@ -465,8 +492,19 @@ public final class NetlistParser {
                 throw new NumberFormatException(" ('" + c[u] + "' after the number; only a scale suffix and unit letters may follow)");
             }
         }
-        String text = new String(c, from, mantissaEnd - from) + "e" + exponent;
-        double v = Double.parseDouble(text) * factor;
+        double v;
+        long scale = exponent - fractionDigits;
+        if (exact && factor == 1 && mantissa < (1L << 53) && scale >= -22 && scale <= 22) {
+            // Clinger's fast path: an exact integer times or over an exact power of ten rounds once.
+            double m = mantissa;
+            v = scale >= 0 ? m * POWERS_OF_TEN[(int) scale] : m / POWERS_OF_TEN[(int) -scale];
+            if (negative) {
+                v = -v;
+            }
+        } else {
+            String text = new String(c, from, mantissaEnd - from) + "e" + exponent;
+            v = Double.parseDouble(text) * factor;
+        }
         if (Double.isInfinite(v)) {
             throw new NumberFormatException(" (out of the range of a double)");
         }

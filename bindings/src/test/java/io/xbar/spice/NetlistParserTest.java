@@ -44,6 +44,28 @@ class NetlistParserTest {
         assertEquals(1e-300, NetlistParser.parseNumber("1e-300"));
     }
 
+    @Test
+    void everyNumberMatchesJavasCorrectRounding() {
+        java.util.Random random = new java.util.Random(99);
+        for (int k = 0; k < 20000; k++) {
+            double x = switch (k % 4) {
+                case 0 -> Double.longBitsToDouble(random.nextLong()); // any bit pattern
+                case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
+                case 2 -> random.nextInt(1_000_000) / Math.pow(10, random.nextInt(12));
+                default -> (double) random.nextLong();
+            };
+            if (!Double.isFinite(x)) {
+                continue;
+            }
+            String text = Double.toString(x);
+            assertEquals(x, NetlistParser.parseNumber(text), text);
+            String plain = new java.math.BigDecimal(x).round(new java.math.MathContext(1 + random.nextInt(19))).toPlainString();
+            if (plain.length() < 60) {
+                assertEquals(Double.parseDouble(plain), NetlistParser.parseNumber(plain), plain);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"abc", "1e", "1e+", "1.2.3", "10k5", "--1", ".", "+", "-", "nan", "inf", "1e400", "1x2", "k1",
             "1_000", "0x10", "1,5"})
