@@ -1,17 +1,20 @@
 // SparseCholesky: supernodal left-looking Cholesky P A P' = L L' (AMD order from CSparse), for SPD nodal matrices.
 package io.xbar.spice;
 
+import edu.emory.mathcs.csparsej.tdouble.Dcs_amd;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_common.Dcs;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_common.Dcss;
-import edu.emory.mathcs.csparsej.tdouble.Dcs_schol;
+import edu.emory.mathcs.csparsej.tdouble.Dcs_counts;
+import edu.emory.mathcs.csparsej.tdouble.Dcs_etree;
+import edu.emory.mathcs.csparsej.tdouble.Dcs_pinv;
+import edu.emory.mathcs.csparsej.tdouble.Dcs_post;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_symperm;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_transpose;
 import java.util.Arrays;
 
 /**
  * Sparse Cholesky for the reduced nodal systems of {@link NetlistSolver}. CSparse does the
- * symbolic analysis (AMD ordering on {@code A + A'}, elimination tree, column counts); the
- * factorization groups columns with nested patterns into supernodes and keeps each as a dense
+ * symbolic analysis (AMD ordering on {@code A + A'}, postordered elimination tree, column counts);
+ * the factorization groups chains of columns into (relaxed) supernodes and keeps each as a dense
  * column-major panel, so its inner loops are contiguous {@code y -= a * x} updates instead of
  * CSparse's scattered up-looking row solves (several times faster on resistive meshes).
  *
@@ -52,25 +55,54 @@ final class SparseCholesky {
      */
     static SparseCholesky factor(Dcs a) {
         int n = a.n;
-        Dcss symbolic = Dcs_schol.cs_schol(1, a);
-        if (symbolic == null) {
+        // AMD, then a postorder of the elimination tree: same fill, but every node's last child
+        // comes right before it, so chains (and supernodes) are contiguous columns.
+        int[] amd = Dcs_amd.cs_amd(1, a);
+        if (amd == null) {
             return null;
         }
-        int[] pinv = symbolic.pinv;
-        int[] parent = symbolic.parent;
-        int[] cp = symbolic.cp;
+        int[] parentAmd = Dcs_etree.cs_etree(Dcs_symperm.cs_symperm(a, Dcs_pinv.cs_pinv(amd, n), false), false);
+        int[] post = Dcs_post.cs_post(parentAmd, n);
+        int[] order = new int[n];
+        for (int k = 0; k < n; k++) {
+            order[k] = amd[post[k]];
+        }
+        int[] pinv = Dcs_pinv.cs_pinv(order, n);
+        Dcs upper = Dcs_symperm.cs_symperm(a, pinv, true);
+        int[] parent = Dcs_etree.cs_etree(upper, false);
+        int[] identity = new int[n];
+        for (int k = 0; k < n; k++) {
+            identity[k] = k;
+        }
+        int[] columnCount = Dcs_counts.cs_counts(upper, parent, identity, false);
         // Lower triangle of P A P', column by column.
-        Dcs lower = Dcs_transpose.cs_transpose(Dcs_symperm.cs_symperm(a, pinv, true), true);
+        Dcs lower = Dcs_transpose.cs_transpose(upper, true);
 
-        // Supernodes: j joins j-1 when j is its parent and its column is j-1's minus the diagonal.
+        // Supernodes: j joins the supernode of j-1 when it is j-1's parent (a chain) and the merged
+        // panel, whose rows are {f..j} and column j's pattern, would not be mostly explicit zeros
+        // (CHOLMOD's relaxed amalgamation thresholds).
         int[] first = new int[n + 1];
         int[] supernodeOf = new int[n];
+        int[] rowsOf = new int[n];
         int count = 0;
+        int f = 0;
+        long trueEntries = 0;
         for (int j = 0; j < n; j++) {
-            boolean extend = j > 0 && parent[j - 1] == j && cp[j + 1] - cp[j] == cp[j] - cp[j - 1] - 1;
-            if (!extend) {
-                first[count++] = j;
+            boolean extend = false;
+            if (j > 0 && parent[j - 1] == j) {
+                long width = j - f + 1;
+                long rowsMerged = (j - f) + columnCount[j];
+                long stored = width * rowsMerged - width * (width - 1) / 2;
+                double zeros = (stored - (trueEntries + columnCount[j])) / (double) stored;
+                extend = width <= 4 || (width <= 16 && zeros < 0.8) || (width <= 48 && zeros < 0.1) || zeros < 0.05;
             }
+            if (!extend) {
+                f = j;
+                first[count++] = j;
+                trueEntries = 0;
+            }
+            trueEntries += columnCount[j];
+            rowsOf[count - 1] = (j - f) + columnCount[j];
             supernodeOf[j] = count - 1;
         }
         first[count] = n;
@@ -100,9 +132,8 @@ final class SparseCholesky {
         long totalRows = 0;
         long totalValues = 0;
         for (int s = 0; s < count; s++) {
-            int rowsOf = cp[first[s] + 1] - cp[first[s]];
-            rowStart[s + 1] = (int) (totalRows += rowsOf);
-            totalValues += (long) rowsOf * (first[s + 1] - first[s]);
+            rowStart[s + 1] = (int) Math.min(Integer.MAX_VALUE, totalRows += rowsOf[s]);
+            totalValues += (long) rowsOf[s] * (first[s + 1] - first[s]);
         }
         if (totalRows > Integer.MAX_VALUE - 16 || totalValues > Integer.MAX_VALUE - 16) {
             throw new NetlistException(0, "the sparse factor needs " + totalValues + " values, more than one array can hold");
@@ -111,7 +142,7 @@ final class SparseCholesky {
         int[] mark = new int[n];
         Arrays.fill(mark, -1);
         for (int s = 0; s < count; s++) {
-            int f = first[s];
+            f = first[s];
             int l = first[s + 1];
             int at = rowStart[s];
             for (int j = f; j < l; j++) {
