@@ -15,9 +15,8 @@ public final class Main {
     /** Built-in commands of this module; validation adds its own through ServiceLoader. */
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
-                // Registered by name; each lives in its own class.
-                new SpiceCommand()
-        ));
+                new DemoCommand(),
+                new SpiceCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }
