@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xbar.kernel.Circuit;
+import io.xbar.kernel.CrossbarSolver;
+import io.xbar.kernel.Solution;
 import io.xbar.kernel.Drive;
 import io.xbar.kernel.Sense;
 import java.io.IOException;
@@ -78,15 +80,21 @@ class SpiceExportTest {
                 for (double x : reference.currents) {
                     scale = Math.max(scale, Math.abs(x));
                 }
+                // Two independent references: a dense solve of MODEL.md's network and the kernel's crossbar solver.
+                Solution kernel = CrossbarSolver.create(rows, cols, circuit).program(g).solve(v, true);
                 for (int j = 0; j < cols; j++) {
                     assertEquals(reference.currents[j], s.current(SpiceExport.senseSource(j)), 1e-10 * scale + 1e-300,
                             what + " column " + j);
+                    assertEquals(kernel.currents()[j], s.current(SpiceExport.senseSource(j)), 1e-8 * scale + 1e-300,
+                            what + " column " + j + " vs kernel");
                 }
                 for (int i = 0; i < rows; i++) {
                     assertEquals(v[i], s.voltage("src_" + i), 0, what);
                     for (int j = 0; j < cols; j++) {
                         assertEquals(reference.u[i * cols + j], s.voltage(export.wordLineNode(i, j)), 1e-12, what + " u");
                         assertEquals(reference.w[i * cols + j], s.voltage(export.bitLineNode(i, j)), 1e-12, what + " w");
+                        assertEquals(kernel.wordLineVoltages()[i * cols + j], s.voltage(export.wordLineNode(i, j)), 1e-9, what + " u kernel");
+                        assertEquals(kernel.bitLineVoltages()[i * cols + j], s.voltage(export.bitLineNode(i, j)), 1e-9, what + " w kernel");
                     }
                 }
             }
