@@ -1,6 +1,9 @@
 // SpiceBenchmark: JMH timing of `xbar spice solve`'s work (parse + solve) on exported 64..256 crossbar netlists.
 package io.xbar.bench;
 
+import io.xbar.kernel.Circuit;
+import io.xbar.kernel.CrossbarSolver;
+import io.xbar.kernel.Solution;
 import io.xbar.spice.Netlist;
 import io.xbar.spice.NetlistParser;
 import io.xbar.spice.NetlistSolution;
@@ -26,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Parse + solve of an exported {@code n x n} crossbar netlist (2n^2 cells and wires, about
- * 200k elements at 256), and each half alone. The netlist is a file in the page cache, as for
+ * 200k elements at 256), each half alone, and the kernel's {@link CrossbarSolver} on the same
+ * crossbar for the ratio. The netlist is a file in the page cache, as for
  * {@code xbar spice solve}. Setup checks the answer: the residual of the solve and KCL of the
  * column currents against the node voltages.
  */
@@ -42,10 +46,11 @@ public class SpiceBenchmark {
 
     private Path file;
     private Netlist parsed;
+    private SpiceCrossbars crossbar;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        SpiceCrossbars crossbar = new SpiceCrossbars(size, 20261122L + size);
+        crossbar = new SpiceCrossbars(size, 20261122L + size);
         file = crossbar.write(Files.createTempFile("xbar-spice-bench-" + size + "-", ".cir"));
         parsed = NetlistParser.parse(file);
         NetlistSolution s = NetlistSolver.solve(parsed);
@@ -84,5 +89,11 @@ public class SpiceBenchmark {
     @Benchmark
     public NetlistSolution solve() {
         return NetlistSolver.solve(parsed);
+    }
+
+    /** The same crossbar by the kernel's crossbar solver (structure, programming and one solve): the ratio to parse + solve. */
+    @Benchmark
+    public Solution kernel() {
+        return CrossbarSolver.create(size, size, Circuit.DEFAULT).program(crossbar.conductances).solve(crossbar.voltages);
     }
 }

@@ -1,6 +1,9 @@
 // SpiceVsNgspice: times xbar's netlist solve and a real ngspice on the same exported crossbars; writes bench/results.
 package io.xbar.bench;
 
+import io.xbar.kernel.Circuit;
+import io.xbar.kernel.CrossbarSolver;
+import io.xbar.kernel.Solution;
 import io.xbar.spice.Netlist;
 import io.xbar.spice.NetlistParser;
 import io.xbar.spice.NetlistSolution;
@@ -90,8 +93,11 @@ public final class SpiceVsNgspice {
                 .append(" cores, Java ").append(System.getProperty("java.version")).append(", ngspice ")
                 .append(NgSpice.isAvailable() ? NgSpice.executable().get() : "not installed").append(".\n\n")
                 .append("`./xbar spice solve` is the whole command as a user runs it (JVM start, parse, solve, JSON output).\n\n")
-                .append("| n | elements | ./xbar spice solve (s) | xbar first (s) | xbar warm (s) | ngspice (s) | ngspice / xbar warm | max rel. diff |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("kernel: the same crossbar by `CrossbarSolver` (create + program + solve, best of 3 warm runs); its ")
+                .append("max rel. diff is against xbar's netlist solution.\n\n")
+                .append("| n | elements | ./xbar spice solve (s) | xbar first (s) | xbar warm (s) | kernel (s) | xbar warm / kernel "
+                        + "| kernel max rel. diff | ngspice (s) | ngspice / xbar warm | ngspice max rel. diff |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         Path dir = Files.createTempDirectory("xbar-spice-vs-ngspice");
         try {
             for (int n : sizes) {
@@ -106,6 +112,20 @@ public final class SpiceVsNgspice {
                     long t = System.nanoTime();
                     NetlistSolver.solve(NetlistParser.parse(file));
                     warm = Math.min(warm, (System.nanoTime() - t) / 1e9);
+                }
+                double kernelTime = Double.POSITIVE_INFINITY;
+                Solution kernel = null;
+                for (int rep = 0; rep < 4; rep++) {
+                    long t = System.nanoTime();
+                    kernel = CrossbarSolver.create(n, n, Circuit.DEFAULT).program(crossbar.conductances).solve(crossbar.voltages);
+                    if (rep > 0) {
+                        kernelTime = Math.min(kernelTime, (System.nanoTime() - t) / 1e9);
+                    }
+                }
+                double kernelDiff = 0;
+                for (int j = 0; j < n; j++) {
+                    double a = xbar.current(SpiceExport.senseSource(j));
+                    kernelDiff = Math.max(kernelDiff, Math.abs(kernel.currents()[j] - a) / Math.abs(a));
                 }
                 String cli = timeCommandLine(file, dir.resolve("result-" + n + ".json"));
                 String ngTime;
@@ -134,8 +154,8 @@ public final class SpiceVsNgspice {
                         System.err.println(e.getMessage());
                     }
                 }
-                String row = String.format(Locale.ROOT, "| %d | %d | %s | %.3f | %.3f | %s | %s | %s |%n", n, net.elementCount(),
-                        cli, first, warm, ngTime, ratio, diff);
+                String row = String.format(Locale.ROOT, "| %d | %d | %s | %.3f | %.3f | %.4f | %.0fx | %.1e | %s | %s | %s |%n", n,
+                        net.elementCount(), cli, first, warm, kernelTime, warm / kernelTime, kernelDiff, ngTime, ratio, diff);
                 System.out.print(row);
                 md.append(row);
             }
