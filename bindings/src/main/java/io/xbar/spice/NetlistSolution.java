@@ -67,12 +67,8 @@ public final class NetlistSolution {
         if (id < 0 || netlist.kind(id) != Netlist.Kind.VOLTAGE_SOURCE) {
             throw new IllegalArgumentException("no voltage source named '" + source + "' in the netlist");
         }
-        for (int k = 0; k < sources.length; k++) {
-            if (sources[k] == id) {
-                return sourceCurrents[k];
-            }
-        }
-        throw new IllegalStateException("voltage source '" + source + "' missing from the solution");
+        int k = java.util.Arrays.binarySearch(sources, id); // sources are in netlist (element) order
+        return sourceCurrents[k];
     }
 
     /**

@@ -105,6 +105,19 @@ class NetlistSolverTest {
     }
 
     @Test
+    void unknownNamesAreReported() throws IOException {
+        NetlistSolution s = solve("t\nV1 a 0 1\nR1 a b 1\nR2 b 0 1\nI1 b 0 1m\n");
+        assertEquals(0.5, s.voltage("B") + 0.5e-3, 1e-15);
+        assertEquals(0.0, s.voltage("gnd"), 0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.voltage("c")).getMessage().contains("no node named 'c'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.current("R1")).getMessage()
+                .contains("no voltage source named 'R1'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.current("I1")).getMessage()
+                .contains("no voltage source named 'I1'"));
+        assertEquals(-(1 - s.voltage("b")), s.current("v1"), 1e-15);
+    }
+
+    @Test
     void errorsAreOneLine() {
         NetlistException e = assertThrows(NetlistException.class, () -> solve("t\nR1 a b 1\n"));
         assertTrue(!e.getMessage().contains("\n"));
