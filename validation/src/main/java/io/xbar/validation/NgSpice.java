@@ -141,9 +141,23 @@ public final class NgSpice {
         }
     }
 
-    private static boolean hasError(String log) {
-        String lower = log.toLowerCase(Locale.ROOT);
-        return lower.contains("error") || lower.contains("singular") || lower.contains("simulation(s) aborted");
+    /**
+     * True when ngspice reports an error, or did not get the operating point by a plain linear
+     * solve (a singular matrix, gmin or source stepping perturb the answer): the title line, echoed
+     * as {@code Circuit:}, is not looked at.
+     */
+    static boolean hasError(String log) {
+        for (String line : log.lines().toList()) {
+            String l = line.strip().toLowerCase(Locale.ROOT);
+            if (l.startsWith("circuit:") || l.startsWith("title:")) {
+                continue;
+            }
+            if (l.startsWith("error") || l.contains(" error") || l.contains("singular matrix") || l.contains("gmin stepping")
+                    || l.contains("source stepping") || l.contains("aborted")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String tail(String log) {

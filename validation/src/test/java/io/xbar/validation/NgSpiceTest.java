@@ -38,6 +38,21 @@ class NgSpiceTest {
     }
 
     @Test
+    void recognizesFailureLogsButNotTitles() {
+        assertTrue(NgSpice.hasError("Circuit: x\nWarning: singular matrix:  check node b\n"));
+        assertTrue(NgSpice.hasError("Note: Starting dynamic gmin stepping\n"));
+        assertTrue(NgSpice.hasError("Error: unknown subckt: x1\n"));
+        assertTrue(!NgSpice.hasError("Circuit: error budget of a crossbar\nDoing analysis at TEMP = 27.000000\n"));
+    }
+
+    @Test
+    void titlesMentioningErrorsStillRun() throws IOException {
+        Path net = dir.resolve("title.cir");
+        Files.writeString(net, "an error-free singular title\nV1 a 0 2\nR1 a 0 4\n.op\n.end\n");
+        assertEquals(-0.5, NgSpice.run(net).current("v1"), 1e-15);
+    }
+
+    @Test
     void reportsFailures() throws IOException {
         Path net = dir.resolve("floating.cir");
         Files.writeString(net, "floating\nV1 a 0 1\nR1 b c 1k\n.op\n.end\n");
