@@ -49,7 +49,10 @@ public final class NetlistParser {
         }
     }
 
-    private final LineSource in;
+    /** A physical line longer than this is not SPICE (and would only cost memory). */
+    private static final int MAX_LINE_BYTES = 1 << 24;
+
+    private LineSource in;
     private Netlist netlist;
     private int lineNumber;
     private char[] card = new char[256];
@@ -60,8 +63,7 @@ public final class NetlistParser {
     private int tokens;
     private boolean ended;
 
-    private NetlistParser(LineSource in) {
-        this.in = in;
+    private NetlistParser() {
     }
 
     /** Lines without their terminators ({@code \n}, {@code \r\n} or {@code \r}); {@code null} at the end. */
@@ -73,7 +75,7 @@ public final class NetlistParser {
      * Splits bytes into lines first and decodes each line as UTF-8 on its own, so that bytes that
      * are not UTF-8 are reported on their own line (a decoding reader reads ahead and cannot say).
      */
-    private static final class Utf8Lines implements LineSource {
+    private final class Utf8Lines implements LineSource {
         private final InputStream in;
         private final byte[] buffer = new byte[1 << 16];
         private int position;
@@ -119,7 +121,15 @@ public final class NetlistParser {
                     skipLineFeed = true;
                     break;
                 }
+                if (b == 0) {
+                    // Binary data (a .npy, an executable): say so now instead of reading it as one huge line.
+                    throw new NetlistException(lineNumber + 1, "not a text netlist (NUL byte in column " + (length + 1) + ")");
+                }
                 if (length == line.length) {
+                    if (length >= MAX_LINE_BYTES) {
+                        throw new NetlistException(lineNumber + 1, "line longer than " + (MAX_LINE_BYTES >> 20)
+                                + " MiB: not a netlist");
+                    }
                     line = Arrays.copyOf(line, length * 2);
                 }
                 line[length++] = b;
@@ -141,13 +151,17 @@ public final class NetlistParser {
 
     /** Parses a netlist from a UTF-8 stream; the stream is read to {@code .end} or its end, not closed. */
     public static Netlist parse(InputStream stream) throws IOException {
-        return new NetlistParser(new Utf8Lines(stream)).run();
+        NetlistParser parser = new NetlistParser();
+        parser.in = parser.new Utf8Lines(stream);
+        return parser.run();
     }
 
     /** Parses a netlist from characters; the reader is not closed. */
     public static Netlist parse(Reader reader) throws IOException {
         BufferedReader lines = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
-        return new NetlistParser(lines::readLine).run();
+        NetlistParser parser = new NetlistParser();
+        parser.in = lines::readLine;
+        return parser.run();
     }
 
     private Netlist run() throws IOException {

@@ -177,6 +177,16 @@ class NetlistParserTest {
         assertTrue(e.getMessage().startsWith("line "), e.getMessage());
     }
 
+    @Test
+    void binaryInputIsRejectedAtTheFirstNulByte() {
+        byte[] bytes = new byte[50_000_000]; // no newline anywhere: must not be read as one line
+        bytes[0] = 't';
+        bytes[1] = '\n';
+        bytes[2] = 'R';
+        NetlistException e = assertThrows(NetlistException.class, () -> NetlistParser.parse(new ByteArrayInputStream(bytes)));
+        assertEquals("line 2: not a text netlist (NUL byte in column 2)", e.getMessage());
+    }
+
     private static void assertError(String text, int line, String fragment) {
         NetlistException e = rejected(text);
         assertEquals(line, e.line(), e.getMessage());
