@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,8 +48,7 @@ class NgSpiceCrossbarTest {
     @TempDir
     static Path dir;
 
-    @BeforeEach
-    void requireNgspice() {
+    static void requireNgspice() {
         assumeTrue(NgSpice.isAvailable(), NgSpice.INSTALL_HINT);
     }
 
@@ -117,6 +115,7 @@ class NgSpiceCrossbarTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("parameters")
     void ngspiceAgrees(Case c) throws IOException {
+        requireNgspice();
         Random random = new Random(c.seed());
         double[] g = new double[c.rows() * c.cols()];
         for (int k = 0; k < g.length; k++) {
