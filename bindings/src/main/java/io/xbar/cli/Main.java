@@ -16,6 +16,8 @@ public final class Main {
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
                 new DemoCommand(),
+                new SolveCommand(),
+                new TransferCommand(),
                 new SpiceCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);

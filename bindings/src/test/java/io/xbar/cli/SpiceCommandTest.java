@@ -106,7 +106,7 @@ class SpiceCommandTest {
         assertUsage(run("spice", "export", "--conductances", bad.toString(), "--inputs", v.toString(), "--out", out), "value -1.0 at [0, 1]");
         assertUsage(run("spice", "export", "--conductances", g1.toString(), "--inputs", v.toString(), "--out", out), "2-D M x N");
         assertUsage(run("spice", "export", "--conductances", dir.resolve("none.npy").toString(), "--inputs", v.toString(), "--out", out),
-                "none.npy does not exist");
+                "none.npy: no such file");
         assertUsage(run("spice", "export", "--conductances", g.toString(), "--inputs", v.toString()), "missing --out");
         assertUsage(run("spice", "export", "--conductances", g.toString(), "--inputs", v.toString(), "--out", out, "--r-wl", "-1"),
                 "--r-wl: -1 is negative");
@@ -118,7 +118,10 @@ class SpiceCommandTest {
                 "--out", dir.resolve("no/such/dir/o.cir").toString()), "does not exist");
         Files.writeString(dir.resolve("text.npy"), "hello");
         assertUsage(run("spice", "export", "--conductances", dir.resolve("text.npy").toString(), "--inputs", v.toString(), "--out", out),
-                "is not a .npy file");
+                "not a .npy file");
+        Path batch = npy(dir.resolve("B.npy"), new double[] {0.2, 0.2, 0.1, 0.1}, 2, 2);
+        assertUsage(run("spice", "export", "--conductances", g.toString(), "--inputs", batch.toString(), "--out", out),
+                "a netlist takes one input vector (M or 1 x M values), not a batch of 2");
         assertUsage(run("spice", "frobnicate"), "unknown subcommand 'frobnicate'");
         assertUsage(run("spice", "solve"), "needs a netlist file");
         assertUsage(run("spice", "solve", dir.resolve("missing.cir").toString()), "missing.cir does not exist");
@@ -150,6 +153,16 @@ class SpiceCommandTest {
         Files.writeString(broken, "t\nR1 a 0 5\nI1 0 a 1\n");
         assertEquals(0, run("spice", "solve", broken.toString(), "--out", json.toString()).status());
         assertEquals(5.0, new ObjectMapper().readTree(json.toFile()).get("node_voltages").get("a").doubleValue(), 1e-15);
+    }
+
+    @Test
+    void outputFilesFollowTheUmaskNotOwnerOnly() throws IOException {
+        Path net = dir.resolve("perm.cir");
+        Files.writeString(net, "t\nV1 a 0 1\nR1 a 0 2\n");
+        Path json = dir.resolve("perm.json");
+        assertEquals(0, run("spice", "solve", net.toString(), "--out", json.toString()).status());
+        Path reference = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(json));
     }
 
     @Test
