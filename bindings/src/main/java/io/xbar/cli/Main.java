@@ -18,6 +18,10 @@ public final class Main {
                 new DemoCommand(),
                 new SolveCommand(),
                 new TransferCommand(),
+                new MvmCommand(),
+                new MapCommand(),
+                new NfCommand(),
+                new SweepCommand(),
                 new SpiceCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
