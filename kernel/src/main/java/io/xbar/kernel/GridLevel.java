@@ -97,6 +97,38 @@ final class GridLevel {
     }
 
     private void crossToWordLines(double[] x, int xOff, double[] y, int yOff, double alpha, int colFrom, int colTo) {
+        if (cross[0] != null && cross[1] != null && cross[2] != null && cross[3] != null) {
+            // Coarse level, full stencil: one pass reading the 2x2 w neighbourhood of each u node.
+            double[] c0 = cross[0];
+            double[] c1 = cross[1];
+            double[] c2 = cross[2];
+            double[] c3 = cross[3];
+            for (int j0 = colFrom; j0 < colTo; j0 += BLOCK) {
+                int j1 = Math.min(colTo, j0 + BLOCK);
+                for (int i0 = 0; i0 < m; i0 += BLOCK) {
+                    int i1 = Math.min(m, i0 + BLOCK);
+                    for (int j = j0; j < j1; j++) {
+                        int uRow = j * m;
+                        for (int i = i0; i < i1; i++) {
+                            int u = uRow + i;
+                            int w = xOff + i * n + j;
+                            double s = c0[u] * x[w];
+                            if (i + 1 < m) {
+                                s += c1[u] * x[w + n];
+                            }
+                            if (j > 0) {
+                                s += c2[u] * x[w - 1];
+                                if (i + 1 < m) {
+                                    s += c3[u] * x[w + n - 1];
+                                }
+                            }
+                            y[yOff + u] += alpha * s;
+                        }
+                    }
+                }
+            }
+            return;
+        }
         for (int k = 0; k < 4; k++) {
             double[] c = cross[k];
             if (c == null) {
@@ -145,6 +177,37 @@ final class GridLevel {
                         int wRow = i * n;
                         for (int j = j0; j < j1; j++) {
                             y[yOff + wRow + j] += alpha * ct[wRow + j] * x[xOff + j * m + i];
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        if (cross[0] != null && cross[1] != null && cross[2] != null && cross[3] != null) {
+            // Coarse level, full stencil: w(I,J) gathers u(I,J), u(I-1,J), u(I,J+1), u(I-1,J+1).
+            double[] c0 = cross[0];
+            double[] c1 = cross[1];
+            double[] c2 = cross[2];
+            double[] c3 = cross[3];
+            for (int i0 = rowFrom; i0 < rowTo; i0 += BLOCK) {
+                int i1 = Math.min(rowTo, i0 + BLOCK);
+                for (int j0 = 0; j0 < n; j0 += BLOCK) {
+                    int j1 = Math.min(n, j0 + BLOCK);
+                    for (int i = i0; i < i1; i++) {
+                        int wRow = yOff + i * n;
+                        for (int j = j0; j < j1; j++) {
+                            int u = j * m + i;
+                            double s = c0[u] * x[xOff + u];
+                            if (i > 0) {
+                                s += c1[u - 1] * x[xOff + u - 1];
+                            }
+                            if (j + 1 < n) {
+                                s += c2[u + m] * x[xOff + u + m];
+                                if (i > 0) {
+                                    s += c3[u + m - 1] * x[xOff + u + m - 1];
+                                }
+                            }
+                            y[wRow + j] += alpha * s;
                         }
                     }
                 }
