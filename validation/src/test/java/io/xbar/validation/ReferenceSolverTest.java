@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xbar.blas.Blas;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.Drive;
 import io.xbar.kernel.Sense;
@@ -13,11 +14,26 @@ import io.xbar.kernel.Solution;
 
 import java.util.Random;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ReferenceSolverTest {
     private static final Drive[] DRIVES = Drive.values();
     private static final Sense[] SENSES = Sense.values();
+    private static int blasThreads;
+
+    /** Small systems: one OpenBLAS thread is faster and steadier on a shared machine. */
+    @BeforeAll
+    static void oneBlasThread() {
+        blasThreads = Blas.threads();
+        Blas.setThreads(1);
+    }
+
+    @AfterAll
+    static void restoreBlasThreads() {
+        Blas.setThreads(blasThreads);
+    }
 
     static double[] randomConductances(Random rnd, int count, double lo, double hi, double openFraction) {
         double[] g = new double[count];
