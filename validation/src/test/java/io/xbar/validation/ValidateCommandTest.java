@@ -115,4 +115,18 @@ class ValidateCommandTest {
         assertFalse(new ValidationReport(1, true, 3, List.of(ok, never), List.of(), Map.of(), List.of()).passed(),
                 "a check that never ran is not a pass");
     }
+
+    @Test
+    void progressBarRedrawsOneLineInPlace() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ValidateCommand.ProgressBar bar = new ValidateCommand.ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        bar.show(0, 4, "shapes 1x1");
+        bar.show(2, 4, "x");
+        bar.clear();
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("\n"), "never a new line");
+        assertTrue(text.contains("[" + " ".repeat(30) + "] 0/4 shapes 1x1"), text);
+        assertTrue(text.contains("[" + "#".repeat(15) + " ".repeat(15) + "] 2/4 x"), text);
+        assertTrue(text.endsWith("\r"), "cleared back to the line start");
+    }
 }
