@@ -1,0 +1,156 @@
+// ConjugateGradient: preconditioned CG to a scaled-residual tolerance, with true-residual checks and stagnation guard.
+package io.xbar.kernel;
+
+/**
+ * Preconditioned conjugate gradients for an SPD operator. Stops when the true scaled residual
+ * {@code ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf)} reaches the tolerance. The recursive
+ * residual is trusted only to decide when to check: the true residual is recomputed before
+ * returning, and CG restarts from it if they disagree. If the tolerance is out of reach (rounding
+ * floor or iteration limit), the best iterate is returned when it meets the contract's
+ * {@link SolverOptions#REQUIRED_RESIDUAL}, and a {@link ConvergenceException} is thrown otherwise.
+ */
+final class ConjugateGradient {
+    interface Operator {
+        void apply(double[] x, double[] y);
+    }
+
+    /** Result of one solve. */
+    record Stats(double residual, int iterations) {
+    }
+
+    /** Scratch vectors of one solve (reusable across solves of the same size, not across threads). */
+    static final class Workspace {
+        final double[] r;
+        final double[] z;
+        final double[] p;
+        final double[] q;
+        final double[] best;
+
+        Workspace(int n) {
+            r = new double[n];
+            z = new double[n];
+            p = new double[n];
+            q = new double[n];
+            best = new double[n];
+        }
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("xbar.trace");
+
+    private ConjugateGradient() {
+    }
+
+    /**
+     * Solves {@code A x = b}; {@code x} holds the initial guess on entry and the solution on exit.
+     *
+     * @param normA       {@code ||A||_inf} used in the scaled residual
+     * @param currentScale the largest cell current {@code max g' * max|V|}: the KCL imbalance must also
+     *                     fall below {@code options.currentTolerance()} times it, so that very
+     *                     conductive wires (huge {@code ||A||}) cannot hide errors in small currents
+     */
+    static Stats solve(String what, Operator a, Operator preconditioner, double[] b, double[] x, double normA,
+                       double currentScale, SolverOptions options, LineKernels k, Workspace ws) {
+        double absolute = options.currentTolerance() * currentScale;
+        int n = b.length;
+        double[] r = ws.r;
+        double[] z = ws.z;
+        double[] p = ws.p;
+        double[] q = ws.q;
+        double normB = normInf(b);
+        trueResidual(a, b, x, r);
+        double residual = scaled(normInf(r), normA, normInf(x), normB);
+        if (residual <= options.tolerance() && normInf(r) <= absolute || normB == 0 && normInf(x) == 0) {
+            return new Stats(residual, 0);
+        }
+        double bestResidual = normInf(r);
+        System.arraycopy(x, 0, ws.best, 0, n);
+        int sinceImprovement = 0;
+        double lastTrueResidual = Double.POSITIVE_INFINITY;
+        preconditioner.apply(r, z);
+        System.arraycopy(z, 0, p, 0, n);
+        double rz = k.dot(r, z, 0, n);
+        int it = 0;
+        while (it < options.maxIterations()) {
+            it++;
+            a.apply(p, q);
+            double pq = k.dot(p, q, 0, n);
+            if (!(pq > 0)) {
+                break; // exact arithmetic never gets here for SPD A; rounding at convergence can
+            }
+            double alpha = rz / pq;
+            k.axpy(alpha, p, x, 0, n);
+            k.axpy(-alpha, q, r, 0, n);
+            double normR = normInf(r);
+            double estimate = scaled(normR, normA, normInf(x), normB);
+            if (TRACE) {
+                System.err.printf("cg %d scaled=%.3e abs=%.3e target=%.3e%n", it, estimate, normR, absolute);
+            }
+            if (estimate <= options.tolerance() && normR <= absolute) {
+                trueResidual(a, b, x, r);
+                normR = normInf(r);
+                residual = scaled(normR, normA, normInf(x), normB);
+                if (residual <= options.tolerance() && normR <= absolute) {
+                    return new Stats(residual, it);
+                }
+                if (normR > 0.5 * lastTrueResidual && residual <= options.tolerance()) {
+                    // The true residual no longer falls while the recursive one does: the rounding
+                    // floor. The iterate is as exact as double precision permits.
+                    return new Stats(residual, it);
+                }
+                lastTrueResidual = normR;
+                estimate = residual; // drifted: continue from the true residual (restart below)
+                preconditioner.apply(r, z);
+                System.arraycopy(z, 0, p, 0, n);
+                rz = k.dot(r, z, 0, n);
+            } else {
+                preconditioner.apply(r, z);
+                double rzNew = k.dot(r, z, 0, n);
+                double beta = rzNew / rz;
+                rz = rzNew;
+                k.xpay(z, beta, p, 0, n);
+            }
+            if (normR < 0.5 * bestResidual) {
+                bestResidual = normR;
+                System.arraycopy(x, 0, ws.best, 0, n);
+                sinceImprovement = 0;
+            } else if (++sinceImprovement >= 20) {
+                break; // stagnated at the rounding floor
+            }
+        }
+        // Out of iterations or stagnated: take whichever of the current and best iterate is better.
+        trueResidual(a, b, x, r);
+        residual = scaled(normInf(r), normA, normInf(x), normB);
+        double[] candidate = ws.z;
+        System.arraycopy(ws.best, 0, candidate, 0, n);
+        trueResidual(a, b, candidate, ws.q);
+        double bestTrue = scaled(normInf(ws.q), normA, normInf(candidate), normB);
+        if (bestTrue < residual) {
+            System.arraycopy(candidate, 0, x, 0, n);
+            residual = bestTrue;
+        }
+        if (residual <= SolverOptions.REQUIRED_RESIDUAL) {
+            return new Stats(residual, it);
+        }
+        throw new ConvergenceException(what, residual, options.tolerance(), it);
+    }
+
+    private static void trueResidual(Operator a, double[] b, double[] x, double[] r) {
+        a.apply(x, r);
+        for (int i = 0; i < r.length; i++) {
+            r[i] = b[i] - r[i];
+        }
+    }
+
+    static double scaled(double normR, double normA, double normX, double normB) {
+        double d = normA * normX + normB;
+        return d == 0 ? 0 : normR / d;
+    }
+
+    static double normInf(double[] v) {
+        double m = 0;
+        for (double d : v) {
+            m = Math.max(m, Math.abs(d));
+        }
+        return m;
+    }
+}

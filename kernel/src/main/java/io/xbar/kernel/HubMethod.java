@@ -1,0 +1,335 @@
+// HubMethod: crossbars with one layer shorted (r_wl = 0 or r_bl = 0): each shorted line is one hub node.
+package io.xbar.kernel;
+
+/**
+ * One layer of wires has zero resistance, so each of its lines is a single node (a hub); the other
+ * layer is a set of tridiagonal chains. Hub {@code p} touches node {@code (p, l)} of every chain
+ * {@code l} through its cell. With chain nodes stored position-major ({@code p*L + l}) the system is
+ * <pre>
+ *   [ A_l   -C  ] [x]   [b_l]        S = D_h - C^T A_l^-1 C      (P x P, SPD)
+ *   [ -C^T  D_h ] [H] = [b_h]        S H = b_h + C^T A_l^-1 b_l,  x = A_l^-1 (b_l + C H)
+ * </pre>
+ * solved by Jacobi-preconditioned CG on {@code S} (each product is one sweep of chain solves),
+ * or directly when the hubs are pinned by a zero driver/sense resistance.
+ */
+final class HubMethod implements NodalMethod {
+    private final int m;
+    private final int n;
+    private final boolean hubsAreWordLines;
+    private final int lines;     // L
+    private final int positions; // P = number of hubs
+    private final double[] cell; // g' row-major
+    private final double[] diag;
+    private final double[] off;
+    private final boolean[] pinned;
+    private final double[] lower;
+    private final double[] invPivot;
+    private final double[] coupling; // c(p,l) at p*L + l, zero where either end is pinned
+    private final double[] hubDiag;
+    private final boolean hubsPinned;
+    private final double[] schurDiagonal;
+    private final double normA;
+    /** Largest effective cell conductance: with max|V| it sets the scale of the currents. */
+    private final double maxCell;
+    private final Circuit circuit;
+    private final SolverOptions options;
+    private final LineKernels kernels;
+
+    private HubMethod(int m, int n, boolean hubsAreWordLines, Circuit circuit, double[] cell, SolverOptions options,
+                      LineKernels kernels) {
+        this.m = m;
+        this.n = n;
+        this.hubsAreWordLines = hubsAreWordLines;
+        this.circuit = circuit;
+        this.cell = cell;
+        this.maxCell = ConjugateGradient.normInf(cell);
+        this.options = options;
+        this.kernels = kernels;
+        this.lines = hubsAreWordLines ? n : m;
+        this.positions = hubsAreWordLines ? m : n;
+        int size = m * n;
+        diag = new double[size];
+        off = new double[size];
+        pinned = new boolean[size];
+        coupling = new double[size];
+        hubDiag = new double[positions];
+        lower = new double[size];
+        invPivot = new double[size];
+        if (hubsAreWordLines) {
+            hubsPinned = circuit.source() == 0;
+            assembleBitLineChains();
+        } else {
+            hubsPinned = circuit.sense() == 0;
+            assembleWordLineChains();
+        }
+        double maxDiag = 0;
+        for (int k = 0; k < size; k++) {
+            if (!pinned[k]) {
+                maxDiag = Math.max(maxDiag, diag[k]);
+            }
+        }
+        if (!hubsPinned) {
+            for (double d : hubDiag) {
+                maxDiag = Math.max(maxDiag, d);
+            }
+        }
+        normA = 2 * maxDiag;
+        kernels.factor(lines, positions, 0, lines, diag, off, lower, invPivot);
+        schurDiagonal = hubsPinned ? null : schurDiagonal();
+    }
+
+    /** r_wl = 0: hubs are word lines (V through r_source), chains are bit lines (sense at 0 V). */
+    static HubMethod shortedWordLines(int m, int n, Circuit c, double[] cell, SolverOptions o, LineKernels k) {
+        return new HubMethod(m, n, true, c, cell, o, k);
+    }
+
+    /** r_bl = 0: hubs are bit lines (sense at 0 V through r_sense), chains are word lines. */
+    static HubMethod shortedBitLines(int m, int n, Circuit c, double[] cell, SolverOptions o, LineKernels k) {
+        return new HubMethod(m, n, false, c, cell, o, k);
+    }
+
+    private void assembleBitLineChains() {
+        double gb = 1.0 / circuit.bitLine();
+        boolean pinSense = circuit.sense() == 0;
+        double gsense = pinSense ? 0 : 1.0 / circuit.sense();
+        Sense sense = circuit.senseAt();
+        int sources = circuit.drive() == Drive.BOTH ? 2 : 1;
+        double gs = hubsPinned ? 0 : 1.0 / circuit.source();
+        for (int i = 0; i < m; i++) {
+            int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+            hubDiag[i] = sources * gs;
+            for (int j = 0; j < n; j++) {
+                int k = i * n + j;
+                double g = cell[k];
+                hubDiag[i] += g;
+                pinned[k] = pinSense && senses > 0;
+                diag[k] = pinned[k] ? 1 : g + (i > 0 ? gb : 0) + (i + 1 < m ? gb : 0) + senses * gsense;
+                if (i > 0 && !pinned[k] && !pinned[k - n]) {
+                    off[k] = -gb;
+                }
+                coupling[k] = pinned[k] || hubsPinned ? 0 : g;
+            }
+        }
+    }
+
+    private void assembleWordLineChains() {
+        double gw = 1.0 / circuit.wordLine();
+        boolean pinSource = circuit.source() == 0;
+        double gs = pinSource ? 0 : 1.0 / circuit.source();
+        Drive drive = circuit.drive();
+        int senses = circuit.senseAt() == Sense.BOTH ? 2 : 1;
+        double gsense = hubsPinned ? 0 : 1.0 / circuit.sense();
+        for (int j = 0; j < n; j++) {
+            int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+            hubDiag[j] = senses * gsense;
+            for (int i = 0; i < m; i++) {
+                int k = j * m + i;
+                double g = cell[i * n + j];
+                hubDiag[j] += g;
+                pinned[k] = pinSource && ends > 0;
+                diag[k] = pinned[k] ? 1 : g + (j > 0 ? gw : 0) + (j + 1 < n ? gw : 0) + ends * gs;
+                if (j > 0 && !pinned[k] && !pinned[k - m]) {
+                    off[k] = -gw;
+                }
+                coupling[k] = pinned[k] || hubsPinned ? 0 : g;
+            }
+        }
+    }
+
+    /** Right-hand sides of chains ({@code bl}, P*L) and hubs ({@code bh}, P, or pinned hub values). */
+    private void rightHandSide(double[] v, double[] bl, double[] bh) {
+        java.util.Arrays.fill(bl, 0);
+        if (hubsAreWordLines) {
+            int sources = circuit.drive() == Drive.BOTH ? 2 : 1;
+            for (int i = 0; i < m; i++) {
+                if (hubsPinned) {
+                    bh[i] = v[i];
+                    for (int j = 0; j < n; j++) {
+                        int k = i * n + j;
+                        if (!pinned[k]) {
+                            bl[k] += cell[k] * v[i];
+                        }
+                    }
+                } else {
+                    bh[i] = sources * v[i] / circuit.source();
+                }
+            }
+            return;
+        }
+        java.util.Arrays.fill(bh, 0);
+        boolean pinSource = circuit.source() == 0;
+        double gw = 1.0 / circuit.wordLine();
+        for (int col : MultigridMethod.drivenColumns(n, circuit.drive())) {
+            int ends = (col == 0 && circuit.drive().atFirstColumn() ? 1 : 0)
+                    + (col == n - 1 && circuit.drive().atLastColumn() ? 1 : 0);
+            for (int i = 0; i < m; i++) {
+                int k = col * m + i;
+                if (!pinSource) {
+                    bl[k] = ends * v[i] / circuit.source();
+                    continue;
+                }
+                bl[k] = v[i];
+                for (int nb : new int[] {col - 1, col + 1}) {
+                    if (nb >= 0 && nb < n && !pinned[nb * m + i]) {
+                        bl[nb * m + i] += gw * v[i];
+                    }
+                }
+                if (!hubsPinned) {
+                    bh[col] += cell[i * n + col] * v[i];
+                }
+            }
+        }
+    }
+
+    /** {@code diag(S)_p = D_h,p - sum_l c(p,l)^2 (A_l^-1)_pp}, with the inverse's diagonal from two-sided pivots. */
+    private double[] schurDiagonal() {
+        double[] s = hubDiag.clone();
+        double[] forward = new double[positions];
+        double[] backward = new double[positions];
+        for (int l = 0; l < lines; l++) {
+            for (int p = 0; p < positions; p++) {
+                int k = p * lines + l;
+                forward[p] = diag[k] - (p > 0 ? off[k] * off[k] / forward[p - 1] : 0);
+            }
+            for (int p = positions - 1; p >= 0; p--) {
+                int k = p * lines + l;
+                backward[p] = diag[k] - (p + 1 < positions ? off[k + lines] * off[k + lines] / backward[p + 1] : 0);
+            }
+            for (int p = 0; p < positions; p++) {
+                int k = p * lines + l;
+                double c = coupling[k];
+                if (c != 0) {
+                    s[p] -= c * c / (forward[p] + backward[p] - diag[k]);
+                }
+            }
+        }
+        return s;
+    }
+
+    private final class Work {
+        final double[] bl = new double[m * n];
+        final double[] bh = new double[positions];
+        final double[] x = new double[m * n];
+        final double[] t = new double[m * n];
+        final double[] hubs = new double[positions];
+        final double[] schurRhs = new double[positions];
+        final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(positions);
+    }
+
+    @Override
+    public Object workspace() {
+        return new Work();
+    }
+
+    /** {@code y = S h} using {@code t} as chain scratch. */
+    private void schur(double[] h, double[] y, double[] t) {
+        for (int p = 0; p < positions; p++) {
+            int row = p * lines;
+            double hp = h[p];
+            for (int l = 0; l < lines; l++) {
+                t[row + l] = coupling[row + l] * hp;
+            }
+        }
+        kernels.solve(lines, positions, 0, lines, lower, invPivot, off, t, 0);
+        for (int p = 0; p < positions; p++) {
+            int row = p * lines;
+            double s = 0;
+            for (int l = 0; l < lines; l++) {
+                s += coupling[row + l] * t[row + l];
+            }
+            y[p] = hubDiag[p] * h[p] - s;
+        }
+    }
+
+    @Override
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
+        Work ws = (Work) workspace;
+        rightHandSide(v, ws.bl, ws.bh);
+        int iterations = 0;
+        if (hubsPinned) {
+            System.arraycopy(ws.bh, 0, ws.hubs, 0, positions);
+        } else {
+            // S H = b_h + C^T A_l^-1 b_l
+            System.arraycopy(ws.bl, 0, ws.t, 0, ws.t.length);
+            kernels.solve(lines, positions, 0, lines, lower, invPivot, off, ws.t, 0);
+            for (int p = 0; p < positions; p++) {
+                double s = ws.bh[p];
+                for (int l = 0; l < lines; l++) {
+                    s += coupling[p * lines + l] * ws.t[p * lines + l];
+                }
+                ws.schurRhs[p] = s;
+            }
+            java.util.Arrays.fill(ws.hubs, 0);
+            ConjugateGradient.Stats st = ConjugateGradient.solve("CG on the shorted-line Schur complement",
+                    (h, y) -> schur(h, y, ws.t), (r, z) -> {
+                        for (int p = 0; p < positions; p++) {
+                            z[p] = r[p] / schurDiagonal[p];
+                        }
+                    }, ws.schurRhs, ws.hubs, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
+            iterations = st.iterations();
+        }
+        // x = A_l^-1 (b_l + C H)
+        for (int p = 0; p < positions; p++) {
+            for (int l = 0; l < lines; l++) {
+                int k = p * lines + l;
+                ws.x[k] = ws.bl[k] + coupling[k] * ws.hubs[p];
+            }
+        }
+        kernels.solve(lines, positions, 0, lines, lower, invPivot, off, ws.x, 0);
+        double residual = residual(ws);
+        if (residual > SolverOptions.REQUIRED_RESIDUAL) {
+            throw new ConvergenceException("shorted-line solve", residual, options.tolerance(), iterations);
+        }
+        outputs(ws.x, ws.hubs, currents, u, w);
+        return new ConjugateGradient.Stats(residual, iterations);
+    }
+
+    /** Scaled KCL residual of the whole (chains + hubs) system. */
+    private double residual(Work ws) {
+        double[] ax = ws.t;
+        kernels.multiply(lines, positions, 0, lines, diag, off, ws.x, 0, ax, 0);
+        double normR = 0;
+        double normX = 0;
+        double normB = 0;
+        for (int p = 0; p < positions; p++) {
+            double hubFlow = 0;
+            for (int l = 0; l < lines; l++) {
+                int k = p * lines + l;
+                double r = ws.bl[k] + coupling[k] * ws.hubs[p] - ax[k];
+                normR = Math.max(normR, Math.abs(r));
+                normX = Math.max(normX, Math.abs(ws.x[k]));
+                normB = Math.max(normB, Math.abs(ws.bl[k]));
+                hubFlow += coupling[k] * ws.x[k];
+            }
+            if (!hubsPinned) {
+                double r = ws.bh[p] + hubFlow - hubDiag[p] * ws.hubs[p];
+                normR = Math.max(normR, Math.abs(r));
+                normB = Math.max(normB, Math.abs(ws.bh[p]));
+            }
+            normX = Math.max(normX, Math.abs(ws.hubs[p]));
+        }
+        return ConjugateGradient.scaled(normR, normA, normX, normB);
+    }
+
+    private void outputs(double[] x, double[] hubs, double[] currents, double[] u, double[] w) {
+        java.util.Arrays.fill(currents, 0);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double uv;
+                double wv;
+                if (hubsAreWordLines) {
+                    uv = hubs[i];
+                    wv = x[i * n + j];
+                } else {
+                    uv = x[j * m + i];
+                    wv = hubs[j];
+                }
+                currents[j] += cell[i * n + j] * (uv - wv);
+                if (u != null) {
+                    u[i * n + j] = uv;
+                    w[i * n + j] = wv;
+                }
+            }
+        }
+    }
+}

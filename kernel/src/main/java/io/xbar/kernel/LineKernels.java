@@ -1,0 +1,77 @@
+// LineKernels: the hot loops over many independent tridiagonal lines (word lines or bit lines) side by side.
+package io.xbar.kernel;
+
+/**
+ * Kernels over a layer of {@code lines} independent tridiagonal chains, each {@code positions}
+ * long, stored position-major: node {@code (line l, position p)} is at {@code p * lines + l}. With
+ * that layout the recurrences run along {@code p} while every step is a contiguous, vectorizable
+ * sweep over the lines. Each method works on the lines {@code [from, to)} so callers can split
+ * the work across threads.
+ *
+ * <p>A chain's matrix is symmetric: {@code diag[p*L+l]} on the diagonal and {@code off[p*L+l]}
+ * ({@code p >= 1}) coupling positions {@code p-1} and {@code p}. The factorization is
+ * {@code A = L D L^T} with {@code lower[p] = off[p] / pivot[p-1]} and {@code invPivot[p] = 1/pivot[p]}.
+ *
+ * <p>Two implementations: {@link ScalarLineKernels} (always available) and a Vector API twin
+ * loaded by name when the incubator module is present; {@code -Dxbar.scalar=true} forces scalar.
+ * Tests hold the two equal.
+ */
+public interface LineKernels {
+
+    /** {@code A = L D L^T} of every chain (setup; once per programmed crossbar). */
+    void factor(int lines, int positions, int from, int to, double[] diag, double[] off,
+                double[] lower, double[] invPivot);
+
+    /** Solves {@code A x = b} in place ({@code x} holds {@code b} on entry) at offset {@code xOff}. */
+    void solve(int lines, int positions, int from, int to, double[] lower, double[] invPivot, double[] off,
+               double[] x, int xOff);
+
+    /** {@code y = A x} (no aliasing of {@code x} and {@code y}). */
+    void multiply(int lines, int positions, int from, int to, double[] diag, double[] off,
+                  double[] x, int xOff, double[] y, int yOff);
+
+    /** {@code sum a[k] * b[k]} over {@code [from, to)}. */
+    double dot(double[] a, double[] b, int from, int to);
+
+    /** {@code y[k] += alpha * x[k]} over {@code [from, to)}. */
+    void axpy(double alpha, double[] x, double[] y, int from, int to);
+
+    /** {@code y[k] = x[k] + beta * y[k]} over {@code [from, to)}. */
+    void xpay(double[] x, double beta, double[] y, int from, int to);
+
+    /** The implementation in use: the Vector API one unless unavailable or {@code -Dxbar.scalar=true}. */
+    static LineKernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** The scalar implementation, always available (the reference for the vector twin). */
+    static LineKernels scalar() {
+        return ScalarLineKernels.INSTANCE;
+    }
+
+    /** Loads the Vector API implementation by name so this class never links the incubator module. */
+    final class Holder {
+        static final LineKernels INSTANCE = load();
+
+        private Holder() {
+        }
+
+        /** The Vector API implementation, or null when the incubator module is absent. */
+        static LineKernels vectorOrNull() {
+            try {
+                Class<?> c = Class.forName("io.xbar.kernel.VectorLineKernels");
+                return (LineKernels) c.getDeclaredConstructor().newInstance();
+            } catch (Throwable e) {
+                return null;
+            }
+        }
+
+        private static LineKernels load() {
+            if (Boolean.getBoolean("xbar.scalar")) {
+                return ScalarLineKernels.INSTANCE;
+            }
+            LineKernels v = vectorOrNull();
+            return v != null ? v : ScalarLineKernels.INSTANCE;
+        }
+    }
+}

@@ -1,0 +1,368 @@
+// Multigrid: Galerkin hierarchy of two-layer crossbar grids and the symmetric V-cycle used as CG preconditioner.
+package io.xbar.kernel;
+
+/**
+ * Geometric multigrid for the crossbar operator. Smoother: one block Gauss-Seidel sweep over the
+ * two layers, each layer solved exactly line by line (word lines, then bit lines; reversed after
+ * the coarse correction, so the V-cycle is symmetric and can precondition CG). Coarse spaces:
+ * word lines are interpolated linearly along the row and aggregated in pairs across rows; bit
+ * lines the other way round. The Galerkin products {@code P^T A P} keep every level in the form of
+ * {@link GridLevel} (chains plus a four-point coupling stencil). The coarsest level (at most
+ * {@value #COARSEST_CELLS} cells) is solved by a small dense Cholesky, in Java: at that size a
+ * native call costs more than the arithmetic.
+ *
+ * <p>Why it converges for every parameter range: the line solves remove all error that varies
+ * quickly along a line, and the cross-layer sweep removes error that varies quickly across lines
+ * (a bit line sees it as a quickly varying signal); only error smooth in both directions is left,
+ * and that is what the coarse grid represents.
+ */
+final class Multigrid {
+    /** Coarsest level when it has at most this many cells (2x that many unknowns for Cholesky). */
+    static final int COARSEST_CELLS = 64;
+
+    final GridLevel[] levels;
+    /** Prolongations between level k+1 and k: u uses (rowAggregate x colLinear), w (rowLinear x colAggregate). */
+    private final Interpolation[] rowAggregate;
+    private final Interpolation[] rowLinear;
+    private final Interpolation[] colAggregate;
+    private final Interpolation[] colLinear;
+    private final double[] coarseFactor;
+    private final int coarseUnknowns;
+
+    Multigrid(GridLevel finest, LineKernels kernels) {
+        java.util.List<GridLevel> list = new java.util.ArrayList<>();
+        java.util.List<Interpolation[]> transfers = new java.util.ArrayList<>();
+        GridLevel level = finest;
+        list.add(level);
+        while (level.cells > COARSEST_CELLS && (level.m > 1 || level.n > 1)) {
+            boolean rows = level.m > 1;
+            boolean cols = level.n > 1;
+            Interpolation[] t = {
+                rows ? Interpolation.aggregate(level.m) : Interpolation.identity(level.m),
+                rows ? Interpolation.linear(level.m) : Interpolation.identity(level.m),
+                cols ? Interpolation.aggregate(level.n) : Interpolation.identity(level.n),
+                cols ? Interpolation.linear(level.n) : Interpolation.identity(level.n)};
+            level = galerkin(level, t[0], t[1], t[2], t[3], kernels);
+            list.add(level);
+            transfers.add(t);
+        }
+        levels = list.toArray(new GridLevel[0]);
+        int k = transfers.size();
+        rowAggregate = new Interpolation[k];
+        rowLinear = new Interpolation[k];
+        colAggregate = new Interpolation[k];
+        colLinear = new Interpolation[k];
+        for (int i = 0; i < k; i++) {
+            rowAggregate[i] = transfers.get(i)[0];
+            rowLinear[i] = transfers.get(i)[1];
+            colAggregate[i] = transfers.get(i)[2];
+            colLinear[i] = transfers.get(i)[3];
+        }
+        GridLevel coarsest = levels[levels.length - 1];
+        coarseUnknowns = 2 * coarsest.cells;
+        coarseFactor = dense(coarsest);
+        DenseCholesky.factor(coarseUnknowns, coarseFactor);
+    }
+
+    /** Per-solve scratch: right-hand side and solution of every level. */
+    final class Workspace {
+        final double[][] b = new double[levels.length][];
+        final double[][] x = new double[levels.length][];
+        /** u-layer residual {@code -C w} of each level before restriction. */
+        final double[][] residual = new double[levels.length][];
+
+        Workspace() {
+            for (int k = 0; k < levels.length; k++) {
+                b[k] = new double[2 * levels[k].cells];
+                x[k] = new double[2 * levels[k].cells];
+                residual[k] = new double[levels[k].cells];
+            }
+        }
+    }
+
+    Workspace workspace() {
+        return new Workspace();
+    }
+
+    /** {@code z = M^{-1} r}: one symmetric V-cycle from a zero initial guess. */
+    void precondition(double[] r, double[] z, Workspace ws) {
+        System.arraycopy(r, 0, ws.b[0], 0, r.length);
+        cycle(0, ws);
+        System.arraycopy(ws.x[0], 0, z, 0, z.length);
+    }
+
+    private void cycle(int k, Workspace ws) {
+        GridLevel a = levels[k];
+        double[] b = ws.b[k];
+        double[] x = ws.x[k];
+        int mn = a.cells;
+        if (k == levels.length - 1) {
+            System.arraycopy(b, 0, x, 0, 2 * mn);
+            DenseCholesky.solve(coarseUnknowns, coarseFactor, x);
+            return;
+        }
+        // Pre-smoothing, forward: u = Au^-1 b_u, then w = Aw^-1 (b_w - C^T u).
+        System.arraycopy(b, 0, x, 0, 2 * mn);
+        a.solveWordLines(x, 0);
+        a.crossToBitLines(x, 0, x, mn, -1.0);
+        a.solveBitLines(x, mn);
+        // Residual: r_w = 0 exactly after the bit-line solve; r_u = b_u - Au u - C w = -C w.
+        double[] bc = ws.b[k + 1];
+        java.util.Arrays.fill(bc, 0);
+        restrictCrossResidual(k, a, x, ws.residual[k], bc);
+        cycle(k + 1, ws);
+        prolongAdd(k, a, levels[k + 1], ws.x[k + 1], x);
+        // Post-smoothing, backward: w = Aw^-1 (b_w - C^T u), then u = Au^-1 (b_u - C w).
+        System.arraycopy(b, mn, x, mn, mn);
+        a.crossToBitLines(x, 0, x, mn, -1.0);
+        a.solveBitLines(x, mn);
+        System.arraycopy(b, 0, x, 0, mn);
+        a.crossToWordLines(x, mn, x, 0, -1.0);
+        a.solveWordLines(x, 0);
+    }
+
+    /** {@code bc_u = P_u^T (-C w)}, {@code bc_w = 0}; the u residual is formed line block by line block. */
+    private void restrictCrossResidual(int k, GridLevel a, double[] x, double[] r, double[] bc) {
+        java.util.Arrays.fill(r, 0);
+        a.crossToWordLines(x, a.cells, r, 0, -1.0);
+        Interpolation pi = rowAggregate[k];
+        Interpolation pj = colLinear[k];
+        int mc = pi.coarse;
+        for (int j = 0; j < a.n; j++) {
+            int j0 = pj.first[j];
+            double w0 = pj.firstWeight[j];
+            int j1 = pj.second[j];
+            double w1 = pj.secondWeight[j];
+            for (int i = 0; i < a.m; i++) {
+                int f = j * a.m + i;
+                if (a.uPinned[f]) {
+                    continue;
+                }
+                int ic = pi.first[i];
+                double v = r[f];
+                bc[j0 * mc + ic] += w0 * v;
+                if (j1 >= 0) {
+                    bc[j1 * mc + ic] += w1 * v;
+                }
+            }
+        }
+    }
+
+    /** {@code x += P xc} on both layers. */
+    private void prolongAdd(int k, GridLevel a, GridLevel c, double[] xc, double[] x) {
+        Interpolation pi = rowAggregate[k];
+        Interpolation pj = colLinear[k];
+        int mc = c.m;
+        int nc = c.n;
+        for (int j = 0; j < a.n; j++) {
+            int j0 = pj.first[j];
+            double w0 = pj.firstWeight[j];
+            int j1 = pj.second[j];
+            double w1 = pj.secondWeight[j];
+            for (int i = 0; i < a.m; i++) {
+                int f = j * a.m + i;
+                if (a.uPinned[f]) {
+                    continue;
+                }
+                int ic = pi.first[i];
+                double v = w0 * xc[j0 * mc + ic];
+                if (j1 >= 0) {
+                    v += w1 * xc[j1 * mc + ic];
+                }
+                x[f] += v;
+            }
+        }
+        Interpolation qi = rowLinear[k];
+        Interpolation qj = colAggregate[k];
+        int coarseCells = c.cells;
+        int fineCells = a.cells;
+        for (int i = 0; i < a.m; i++) {
+            int i0 = qi.first[i];
+            double w0 = qi.firstWeight[i];
+            int i1 = qi.second[i];
+            double w1 = qi.secondWeight[i];
+            for (int j = 0; j < a.n; j++) {
+                int f = i * a.n + j;
+                if (a.wPinned[f]) {
+                    continue;
+                }
+                int jc = qj.first[j];
+                double v = w0 * xc[coarseCells + i0 * nc + jc];
+                if (i1 >= 0) {
+                    v += w1 * xc[coarseCells + i1 * nc + jc];
+                }
+                x[fineCells + f] += v;
+            }
+        }
+    }
+
+    /** The coarse operator {@code P^T A P} of {@code a}. */
+    private static GridLevel galerkin(GridLevel a, Interpolation rowAgg, Interpolation rowLin,
+                                      Interpolation colAgg, Interpolation colLin, LineKernels kernels) {
+        int mc = rowAgg.coarse;
+        int nc = colLin.coarse;
+        GridLevel c = new GridLevel(mc, nc, kernels);
+        // Word lines: rows aggregate (no coupling between rows), columns interpolate linearly.
+        for (int i = 0; i < a.m; i++) {
+            int ic = rowAgg.first[i];
+            for (int j = 0; j < a.n; j++) {
+                int f = j * a.m + i;
+                if (a.uPinned[f]) {
+                    continue;
+                }
+                accumulateChain(c.uDiag, c.uOff, mc, ic, colLin, j, j, a.uDiag[f], true);
+                if (j > 0 && !a.uPinned[f - a.m]) {
+                    accumulateChain(c.uDiag, c.uOff, mc, ic, colLin, j - 1, j, a.uOff[f], false);
+                }
+            }
+        }
+        // Bit lines: columns aggregate, rows interpolate linearly.
+        for (int j = 0; j < a.n; j++) {
+            int jc = colAgg.first[j];
+            for (int i = 0; i < a.m; i++) {
+                int f = i * a.n + j;
+                if (a.wPinned[f]) {
+                    continue;
+                }
+                accumulateChain(c.wDiag, c.wOff, nc, jc, rowLin, i, i, a.wDiag[f], true);
+                if (i > 0 && !a.wPinned[f - a.n]) {
+                    accumulateChain(c.wDiag, c.wOff, nc, jc, rowLin, i - 1, i, a.wOff[f], false);
+                }
+            }
+        }
+        // Cross couplings: u(i,j) -> coarse u via (rowAgg, colLin); w(i+a, j+b) -> coarse w via (rowLin, colAgg).
+        for (int k = 0; k < 4; k++) {
+            double[] cf = a.cross[k];
+            if (cf == null) {
+                continue;
+            }
+            for (int j = 0; j < a.n; j++) {
+                int wj = j + GridLevel.COL_OFFSET[k];
+                if (wj < 0) {
+                    continue;
+                }
+                for (int i = 0; i < a.m; i++) {
+                    int wi = i + GridLevel.ROW_OFFSET[k];
+                    if (wi >= a.m) {
+                        continue;
+                    }
+                    double v = cf[j * a.m + i];
+                    if (v == 0 || a.uPinned[j * a.m + i] || a.wPinned[wi * a.n + wj]) {
+                        continue;
+                    }
+                    int iu = rowAgg.first[i];
+                    int jw = colAgg.first[wj];
+                    addCross(c, iu, colLin.first[j], colLin.firstWeight[j], rowLin, wi, jw, v);
+                    if (colLin.second[j] >= 0) {
+                        addCross(c, iu, colLin.second[j], colLin.secondWeight[j], rowLin, wi, jw, v);
+                    }
+                }
+            }
+        }
+        c.finish();
+        return c;
+    }
+
+    private static void addCross(GridLevel c, int iu, int ju, double wu, Interpolation rowLin, int wi, int jw, double v) {
+        addCrossEntry(c, iu, ju, rowLin.first[wi], jw, wu * rowLin.firstWeight[wi] * v);
+        if (rowLin.second[wi] >= 0) {
+            addCrossEntry(c, iu, ju, rowLin.second[wi], jw, wu * rowLin.secondWeight[wi] * v);
+        }
+    }
+
+    private static void addCrossEntry(GridLevel c, int iu, int ju, int iw, int jw, double v) {
+        int da = iw - iu;
+        int db = jw - ju;
+        for (int k = 0; k < 4; k++) {
+            if (GridLevel.ROW_OFFSET[k] == da && GridLevel.COL_OFFSET[k] == db) {
+                if (c.cross[k] == null) {
+                    c.cross[k] = new double[c.cells];
+                }
+                c.cross[k][ju * c.m + iu] += v;
+                return;
+            }
+        }
+        throw new IllegalStateException("coarse coupling offset (" + da + "," + db + ") outside the stencil");
+    }
+
+    /**
+     * Adds the Galerkin image of one fine chain entry: the diagonal ({@code p == q}) or the
+     * coupling between positions {@code p} and {@code q = p + 1} of line {@code line}.
+     */
+    private static void accumulateChain(double[] diag, double[] off, int lines, int line, Interpolation along,
+                                        int p, int q, double value, boolean isDiagonal) {
+        int[] ps = {along.first[p], along.second[p]};
+        double[] pw = {along.firstWeight[p], along.secondWeight[p]};
+        int[] qs = {along.first[q], along.second[q]};
+        double[] qw = {along.firstWeight[q], along.secondWeight[q]};
+        for (int s = 0; s < 2; s++) {
+            if (ps[s] < 0) {
+                continue;
+            }
+            for (int t = 0; t < 2; t++) {
+                if (qs[t] < 0) {
+                    continue;
+                }
+                double v = pw[s] * qw[t] * value;
+                int lo = Math.min(ps[s], qs[t]);
+                int hi = Math.max(ps[s], qs[t]);
+                if (lo == hi) {
+                    diag[lo * lines + line] += isDiagonal ? v : 2 * v;
+                } else if (isDiagonal) {
+                    // A diagonal entry feeds both symmetric couplings; pairs (s,t) and (t,s) each add half.
+                    off[hi * lines + line] += 0.5 * v;
+                } else {
+                    off[hi * lines + line] += v;
+                }
+            }
+        }
+    }
+
+    /** Dense symmetric matrix of the coarsest level, u unknowns first (J*m+I) then w (I*n+J). */
+    private static double[] dense(GridLevel a) {
+        int n2 = 2 * a.cells;
+        double[] d = new double[n2 * n2];
+        for (int j = 0; j < a.n; j++) {
+            for (int i = 0; i < a.m; i++) {
+                int k = j * a.m + i;
+                d[k * n2 + k] = a.uDiag[k];
+                if (j > 0) {
+                    int p = k - a.m;
+                    d[k * n2 + p] = a.uOff[k];
+                    d[p * n2 + k] = a.uOff[k];
+                }
+            }
+        }
+        for (int i = 0; i < a.m; i++) {
+            for (int j = 0; j < a.n; j++) {
+                int k = a.cells + i * a.n + j;
+                d[k * n2 + k] = a.wDiag[i * a.n + j];
+                if (i > 0) {
+                    int p = k - a.n;
+                    d[k * n2 + p] = a.wOff[i * a.n + j];
+                    d[p * n2 + k] = a.wOff[i * a.n + j];
+                }
+            }
+        }
+        for (int s = 0; s < 4; s++) {
+            double[] c = a.cross[s];
+            if (c == null) {
+                continue;
+            }
+            for (int j = 0; j < a.n; j++) {
+                for (int i = 0; i < a.m; i++) {
+                    int wi = i + GridLevel.ROW_OFFSET[s];
+                    int wj = j + GridLevel.COL_OFFSET[s];
+                    if (wi >= a.m || wj < 0) {
+                        continue;
+                    }
+                    int u = j * a.m + i;
+                    int w = a.cells + wi * a.n + wj;
+                    d[u * n2 + w] += c[u];
+                    d[w * n2 + u] += c[u];
+                }
+            }
+        }
+        return d;
+    }
+}

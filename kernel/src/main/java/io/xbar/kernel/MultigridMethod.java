@@ -1,0 +1,184 @@
+// MultigridMethod: nodal equations of a crossbar with wires on both layers, solved by multigrid-preconditioned CG.
+package io.xbar.kernel;
+
+/**
+ * The crossbar with {@code r_wl > 0} and {@code r_bl > 0}: 2MN unknowns on the {@link GridLevel}
+ * layout. Nodes held by a zero driver or sense resistance are pinned (identity rows; their
+ * couplings move to the right-hand side), so every zero resistance is an exact short.
+ */
+final class MultigridMethod implements NodalMethod {
+    private final int m;
+    private final int n;
+    private final Circuit circuit;
+    private final double[] cell; // g' row-major
+    private final GridLevel fine;
+    private final Multigrid multigrid;
+    private final double normA;
+    /** Largest effective cell conductance: with max|V| it sets the scale of the currents. */
+    private final double maxCell;
+    private final int[] drivenColumns;
+    private final SolverOptions options;
+    private final LineKernels kernels;
+
+    MultigridMethod(int m, int n, Circuit circuit, double[] cell, SolverOptions options, LineKernels kernels) {
+        this.m = m;
+        this.n = n;
+        this.circuit = circuit;
+        this.cell = cell;
+        this.maxCell = ConjugateGradient.normInf(cell);
+        this.options = options;
+        this.kernels = kernels;
+        this.drivenColumns = drivenColumns(n, circuit.drive());
+        this.fine = new GridLevel(m, n, kernels);
+        this.normA = assemble();
+        fine.finish();
+        this.multigrid = new Multigrid(fine, kernels);
+    }
+
+    static int[] drivenColumns(int n, Drive drive) {
+        if (drive == Drive.BOTH && n > 1) {
+            return new int[] {0, n - 1};
+        }
+        return new int[] {drive.atFirstColumn() ? 0 : n - 1};
+    }
+
+    /** Fills the finest operator; returns {@code ||A||_inf} over free nodes (twice the largest free diagonal). */
+    private double assemble() {
+        double gw = 1.0 / circuit.wordLine();
+        double gb = 1.0 / circuit.bitLine();
+        boolean pinSource = circuit.source() == 0;
+        boolean pinSense = circuit.sense() == 0;
+        double gs = pinSource ? 0 : 1.0 / circuit.source();
+        double gsense = pinSense ? 0 : 1.0 / circuit.sense();
+        Drive drive = circuit.drive();
+        Sense sense = circuit.senseAt();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+                fine.uPinned[j * m + i] = pinSource && ends > 0;
+                fine.uDiag[j * m + i] = cell[i * n + j] + (j > 0 ? gw : 0) + (j + 1 < n ? gw : 0) + ends * gs;
+                int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+                fine.wPinned[i * n + j] = pinSense && senses > 0;
+                fine.wDiag[i * n + j] = cell[i * n + j] + (i > 0 ? gb : 0) + (i + 1 < m ? gb : 0) + senses * gsense;
+            }
+        }
+        double maxDiag = 0;
+        for (int k = 0; k < m * n; k++) {
+            if (!fine.uPinned[k]) {
+                maxDiag = Math.max(maxDiag, fine.uDiag[k]);
+            }
+            if (!fine.wPinned[k]) {
+                maxDiag = Math.max(maxDiag, fine.wDiag[k]);
+            }
+        }
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int u = j * m + i;
+                int w = i * n + j;
+                if (j > 0 && !fine.uPinned[u] && !fine.uPinned[u - m]) {
+                    fine.uOff[u] = -gw;
+                }
+                if (i > 0 && !fine.wPinned[w] && !fine.wPinned[w - n]) {
+                    fine.wOff[w] = -gb;
+                }
+                if (!fine.uPinned[u] && !fine.wPinned[w]) {
+                    c[u] = -cell[w];
+                }
+            }
+        }
+        fine.cross[0] = c;
+        for (int k = 0; k < m * n; k++) {
+            if (fine.uPinned[k]) {
+                fine.uDiag[k] = 1;
+            }
+            if (fine.wPinned[k]) {
+                fine.wDiag[k] = 1;
+            }
+        }
+        return 2 * maxDiag;
+    }
+
+    /** Right-hand side for input voltages {@code v}: driver currents, pinned values and their couplings. */
+    private void rightHandSide(double[] v, double[] b) {
+        java.util.Arrays.fill(b, 0);
+        int mn = m * n;
+        boolean pinSource = circuit.source() == 0;
+        double gs = pinSource ? 0 : 1.0 / circuit.source();
+        double gw = 1.0 / circuit.wordLine();
+        for (int e = 0; e < drivenColumns.length; e++) {
+            int col = drivenColumns[e];
+            for (int i = 0; i < m; i++) {
+                int u = col * m + i;
+                if (!pinSource) {
+                    int ends = (col == 0 && circuit.drive().atFirstColumn() ? 1 : 0)
+                            + (col == n - 1 && circuit.drive().atLastColumn() ? 1 : 0);
+                    b[u] = ends * gs * v[i];
+                    continue;
+                }
+                b[u] = v[i];
+                for (int nb : new int[] {col - 1, col + 1}) {
+                    if (nb >= 0 && nb < n && !fine.uPinned[nb * m + i]) {
+                        b[nb * m + i] += gw * v[i];
+                    }
+                }
+                if (!fine.wPinned[i * n + col]) {
+                    b[mn + i * n + col] += cell[i * n + col] * v[i];
+                }
+            }
+        }
+    }
+
+    private final class Work {
+        final double[] b = new double[2 * m * n];
+        final double[] x = new double[2 * m * n];
+        final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(2 * m * n);
+        final Multigrid.Workspace mg = multigrid.workspace();
+    }
+
+    @Override
+    public Object workspace() {
+        return new Work();
+    }
+
+    @Override
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
+        Work ws = (Work) workspace;
+        int mn = m * n;
+        rightHandSide(v, ws.b);
+        java.util.Arrays.fill(ws.x, 0);
+        for (int k = 0; k < mn; k++) {
+            if (fine.uPinned[k]) {
+                ws.x[k] = ws.b[k];
+            }
+        }
+        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", fine::multiply,
+                (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
+        outputs(ws.x, currents, u, w);
+        return stats;
+    }
+
+    /** {@code I[j] = sum_i g'(i,j) (u(i,j) - w(i,j))}, and the node voltages in row-major order on request. */
+    private void outputs(double[] x, double[] currents, double[] u, double[] w) {
+        int mn = m * n;
+        java.util.Arrays.fill(currents, 0);
+        final int block = 64;
+        for (int i0 = 0; i0 < m; i0 += block) {
+            int i1 = Math.min(m, i0 + block);
+            for (int j0 = 0; j0 < n; j0 += block) {
+                int j1 = Math.min(n, j0 + block);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        double uv = x[j * m + i];
+                        double wv = x[mn + i * n + j];
+                        currents[j] += cell[i * n + j] * (uv - wv);
+                        if (u != null) {
+                            u[i * n + j] = uv;
+                            w[i * n + j] = wv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+// LineKernelsTest: the Vector API line kernels equal their scalar twin over awkward sizes.
+package io.xbar.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class LineKernelsTest {
+    private static final int[] LINES = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 97, 4098};
+    private static final int[] POSITIONS = {1, 2, 5, 33};
+
+    private static double[] random(Random rnd, int n, double lo, double hi) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = lo + (hi - lo) * rnd.nextDouble();
+        }
+        return a;
+    }
+
+    @Test
+    void vectorImplementationIsLoadedWhenTheModuleIsPresent() {
+        LineKernels v = LineKernels.Holder.vectorOrNull();
+        assertEquals("io.xbar.kernel.VectorLineKernels", v.getClass().getName());
+        assertNotSame(LineKernels.scalar(), v);
+    }
+
+    @Test
+    void factorSolveAndMultiplyAgree() {
+        LineKernels s = LineKernels.scalar();
+        LineKernels v = LineKernels.Holder.vectorOrNull();
+        Random rnd = new Random(17);
+        for (int lines : LINES) {
+            for (int positions : POSITIONS) {
+                int size = lines * positions;
+                double[] off = random(rnd, size, -1, -0.1);
+                double[] diag = new double[size];
+                for (int k = 0; k < size; k++) {
+                    diag[k] = 2.5 + rnd.nextDouble(); // diagonally dominant, SPD
+                }
+                double[] l1 = new double[size];
+                double[] p1 = new double[size];
+                double[] l2 = new double[size];
+                double[] p2 = new double[size];
+                s.factor(lines, positions, 0, lines, diag, off, l1, p1);
+                v.factor(lines, positions, 0, lines, diag, off, l2, p2);
+                double[] b = random(rnd, size + 3, -1, 1);
+                double[] x1 = b.clone();
+                double[] x2 = b.clone();
+                s.solve(lines, positions, 0, lines, l1, p1, off, x1, 3);
+                v.solve(lines, positions, 0, lines, l2, p2, off, x2, 3);
+                double[] y1 = new double[size + 1];
+                double[] y2 = new double[size + 1];
+                s.multiply(lines, positions, 0, lines, diag, off, x1, 3, y1, 1);
+                v.multiply(lines, positions, 0, lines, diag, off, x2, 3, y2, 1);
+                for (int k = 0; k < size; k++) {
+                    assertEquals(l1[k], l2[k], 1e-15 * Math.abs(l1[k]) + 1e-300, "lower " + lines + "x" + positions);
+                    assertEquals(p1[k], p2[k], 1e-15 * Math.abs(p1[k]), "pivot");
+                    assertEquals(x1[k + 3], x2[k + 3], 1e-13, "solve " + lines + "x" + positions);
+                    // A (A^-1 b) = b: the solve is exact, independently of the twin.
+                    assertEquals(b[k + 3], y1[k + 1], 1e-12, "residual " + lines + "x" + positions);
+                    assertEquals(y1[k + 1], y2[k + 1], 1e-13);
+                }
+            }
+        }
+    }
+
+    @Test
+    void reductionsAndUpdatesAgree() {
+        LineKernels s = LineKernels.scalar();
+        LineKernels v = LineKernels.Holder.vectorOrNull();
+        Random rnd = new Random(5);
+        for (int n : new int[] {0, 1, 7, 8, 9, 17, 33, 4098}) {
+            double[] a = random(rnd, n + 2, -1, 1);
+            double[] b = random(rnd, n + 2, -1, 1);
+            assertEquals(s.dot(a, b, 1, n + 1), v.dot(a, b, 1, n + 1), 1e-12 * (n + 1));
+            double[] y1 = b.clone();
+            double[] y2 = b.clone();
+            s.axpy(0.3, a, y1, 1, n + 1);
+            v.axpy(0.3, a, y2, 1, n + 1);
+            s.xpay(a, -0.7, y1, 1, n + 1);
+            v.xpay(a, -0.7, y2, 1, n + 1);
+            for (int k = 0; k < n + 2; k++) {
+                assertEquals(y1[k], y2[k], 1e-15);
+            }
+        }
+    }
+}
