@@ -3,7 +3,9 @@ package io.xbar.validation;
 
 import io.xbar.blas.Blas;
 import io.xbar.kernel.Circuit;
+import io.xbar.kernel.CrossbarSolver;
 import io.xbar.kernel.Drive;
+import io.xbar.kernel.ProgrammedCrossbar;
 import io.xbar.kernel.Sense;
 import io.xbar.kernel.Solution;
 
@@ -47,8 +49,18 @@ public final class ValidationSuite {
             "max |dI| / max |I|", REFERENCE_AGREEMENT);
     private final Check referenceIdeal = new Check("reference vs ideal product", "V . g' (zero parasitics)",
             "max |dI| / max |I|", IDEAL);
+    private final Check kernelCurrents = new Check("kernel currents", "LAPACK reference",
+            "max |dI| / max |I|", KERNEL_CURRENTS);
+    private final Check kernelVoltages = new Check("kernel node voltages", "LAPACK reference",
+            "max |du|,|dw| / max |u|,|w|", KERNEL_CURRENTS);
+    private final Check kernelResidual = new Check("kernel KCL residual", "its own report (contract 1e-10)",
+            "scaled residual", KERNEL_RESIDUAL);
+    private final Check kernelBatch = new Check("kernel batch currents", "LAPACK reference",
+            "max |dI| / max |I|", KERNEL_CURRENTS);
+    private final Check kernelIdeal = new Check("kernel vs ideal product", "V . g' (zero parasitics)",
+            "max |dI| / max |I|", IDEAL);
     private final List<Check> checks = new ArrayList<>(List.of(referenceResidual, referenceKcl, referenceBanded,
-            referenceHand, referenceIdeal));
+            referenceHand, referenceIdeal, kernelCurrents, kernelVoltages, kernelResidual, kernelBatch, kernelIdeal));
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -79,6 +91,7 @@ public final class ValidationSuite {
         long start = System.nanoTime();
         List<ValidationCase> cases = ValidationCases.campaign(seed, quick);
         seconds.put("reference", 0.0);
+        seconds.put("kernel", 0.0);
         for (int k = 0; k < cases.size(); k++) {
             ValidationCase c = cases.get(k);
             listener.started(k, cases.size(), c);
@@ -113,6 +126,40 @@ public final class ValidationSuite {
             referenceKcl.record(c, vector, relativeError(cellCurrents(c, expected[b]), expected[b].currents()));
         }
         checkReferenceItself(c, reference, expected);
+        checkKernel(c, expected);
+    }
+
+    private void checkKernel(ValidationCase c, Solution[] expected) {
+        long t = System.nanoTime();
+        try {
+            ProgrammedCrossbar kernel = CrossbarSolver.create(c.rows(), c.cols(), c.circuit()).program(c.conductances());
+            for (int b = 0; b < c.batch(); b++) {
+                String vector = "vector " + b;
+                Solution got;
+                try {
+                    got = kernel.solve(c.voltages(b), true);
+                } catch (RuntimeException e) {
+                    kernelCurrents.fail(c, vector, e);
+                    continue;
+                }
+                kernelCurrents.record(c, vector, relativeError(got.currents(), expected[b].currents()));
+                kernelVoltages.record(c, vector, voltageError(got, expected[b]));
+                kernelResidual.record(c, vector, got.residual());
+                if (c.circuit().isIdeal()) {
+                    kernelIdeal.record(c, vector, relativeError(got.currents(), idealCurrents(c, b)));
+                }
+            }
+            double[] batch = kernel.currents(c.voltages(), c.batch());
+            for (int b = 0; b < c.batch(); b++) {
+                double[] row = batch.length == c.batch() * c.cols()
+                        ? java.util.Arrays.copyOfRange(batch, b * c.cols(), (b + 1) * c.cols()) : null;
+                kernelBatch.record(c, "vector " + b, relativeError(row, expected[b].currents()));
+            }
+        } catch (RuntimeException e) {
+            kernelBatch.fail(c, "", e);
+        } finally {
+            time("kernel", t);
+        }
     }
 
     private void checkReferenceItself(ValidationCase c, ReferenceSolver reference, Solution[] expected) {
