@@ -15,8 +15,7 @@ public final class Main {
     /** Built-in commands of this module; validation adds its own through ServiceLoader. */
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
-                // Registered by name; each lives in its own class.
-        ));
+                new DemoCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }
