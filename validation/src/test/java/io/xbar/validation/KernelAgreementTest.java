@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xbar.blas.Blas;
+import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
+import io.xbar.kernel.Drive;
 import io.xbar.kernel.ProgrammedCrossbar;
+import io.xbar.kernel.Sense;
 import io.xbar.kernel.Solution;
 
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -72,6 +76,28 @@ class KernelAgreementTest {
             double e = ValidationSuite.relativeError(row, expected[b].currents());
             assertTrue(e <= ValidationSuite.KERNEL_CURRENTS, "batch currents off by " + e + ": vector " + b + " of "
                     + c.describe());
+        }
+    }
+
+    /**
+     * The smallest disagreement found, with a closed-form answer that needs no reference: one word
+     * line of 1e-6 ohm segments behind a 100 ohm driver, every cell 1e-4 S. The cells are nearly in
+     * parallel, {@code I[j] ~ 0.2 / (100 + 1/(N 1e-4)) / N}; the ladder by hand gives it exactly.
+     */
+    @Test
+    void conductiveWordLineBehindADriverResistance() {
+        Circuit c = new Circuit(1e-6, 2.5, 100, 0, 0, Drive.LEFT, Sense.BOTTOM);
+        for (int cols : new int[] {2, 64}) {
+            double[] g = new double[cols];
+            java.util.Arrays.fill(g, 1e-4);
+            double[] v = {0.2};
+            double[] hand = HandSolutions.singleRow(c, g, v[0])[0];
+            assertEquals(0.2 / (100 + 1 / (cols * 1e-4)) / cols, hand[0], 1e-6 * hand[0], "the ladder by hand");
+            double[] reference = ReferenceSolver.factor(1, cols, c, g).solve(v).currents();
+            assertTrue(ValidationSuite.relativeError(reference, hand) < 1e-14, "reference vs hand");
+            double[] kernel = CrossbarSolver.create(1, cols, c).program(g).solve(v).currents();
+            double e = ValidationSuite.relativeError(kernel, hand);
+            assertTrue(e <= ValidationSuite.KERNEL_CURRENTS, "1x" + cols + ": kernel off the hand-solved ladder by " + e);
         }
     }
 }
