@@ -74,24 +74,29 @@ final class GridLevel {
 
     /** {@code x_u := Au^{-1} x_u} for the u layer stored at {@code x[off ..]}. */
     void solveWordLines(double[] x, int off) {
-        kernels.solve(m, n, 0, m, uLower, uInvPivot, uOff, x, off);
+        Parallel.range(m, 8, cells, (from, to) -> kernels.solve(m, n, from, to, uLower, uInvPivot, uOff, x, off));
     }
 
     /** {@code x_w := Aw^{-1} x_w}. */
     void solveBitLines(double[] x, int off) {
-        kernels.solve(n, m, 0, n, wLower, wInvPivot, wOff, x, off);
+        Parallel.range(n, 8, cells, (from, to) -> kernels.solve(n, m, from, to, wLower, wInvPivot, wOff, x, off));
     }
 
     /** {@code y = A x} (both layers). */
     void multiply(double[] x, double[] y) {
-        kernels.multiply(m, n, 0, m, uDiag, uOff, x, 0, y, 0);
-        kernels.multiply(n, m, 0, n, wDiag, wOff, x, cells, y, cells);
+        Parallel.range(m, 8, cells, (from, to) -> kernels.multiply(m, n, from, to, uDiag, uOff, x, 0, y, 0));
+        Parallel.range(n, 8, cells, (from, to) -> kernels.multiply(n, m, from, to, wDiag, wOff, x, cells, y, cells));
         crossToWordLines(x, cells, y, 0, 1.0);
         crossToBitLines(x, 0, y, cells, 1.0);
     }
 
     /** {@code y_u += alpha * C x_w}; u layer of {@code y} at {@code yOff}, w layer of {@code x} at {@code xOff}. */
     void crossToWordLines(double[] x, int xOff, double[] y, int yOff, double alpha) {
+        // Each part owns a range of word-line columns J of y: no two parts write the same entry.
+        Parallel.range(n, BLOCK, cells, (from, to) -> crossToWordLines(x, xOff, y, yOff, alpha, from, to));
+    }
+
+    private void crossToWordLines(double[] x, int xOff, double[] y, int yOff, double alpha, int colFrom, int colTo) {
         for (int k = 0; k < 4; k++) {
             double[] c = cross[k];
             if (c == null) {
@@ -100,9 +105,9 @@ final class GridLevel {
             int a = ROW_OFFSET[k];
             int b = COL_OFFSET[k];
             int iEnd = m - a;
-            int jStart = -b;
-            for (int j0 = jStart; j0 < n; j0 += BLOCK) {
-                int j1 = Math.min(n, j0 + BLOCK);
+            int jStart = Math.max(-b, colFrom);
+            for (int j0 = jStart; j0 < colTo; j0 += BLOCK) {
+                int j1 = Math.min(colTo, j0 + BLOCK);
                 for (int i0 = 0; i0 < iEnd; i0 += BLOCK) {
                     int i1 = Math.min(iEnd, i0 + BLOCK);
                     for (int j = j0; j < j1; j++) {
@@ -117,8 +122,35 @@ final class GridLevel {
         }
     }
 
+    /**
+     * The same-cell coupling {@code cross[0]} in bit-line (w) layout, {@code I*n + J}; set on the
+     * finest level, where it is the only coupling, so {@code C^T x} streams it contiguously.
+     */
+    double[] crossTransposed;
+
     /** {@code y_w += alpha * C^T x_u}. */
     void crossToBitLines(double[] x, int xOff, double[] y, int yOff, double alpha) {
+        // Each part owns a range of bit-line rows of y (row I+a for source row I): split by target rows.
+        Parallel.range(m, BLOCK, cells, (from, to) -> crossToBitLines(x, xOff, y, yOff, alpha, from, to));
+    }
+
+    private void crossToBitLines(double[] x, int xOff, double[] y, int yOff, double alpha, int rowFrom, int rowTo) {
+        if (crossTransposed != null) {
+            double[] ct = crossTransposed;
+            for (int i0 = rowFrom; i0 < rowTo; i0 += BLOCK) {
+                int i1 = Math.min(rowTo, i0 + BLOCK);
+                for (int j0 = 0; j0 < n; j0 += BLOCK) {
+                    int j1 = Math.min(n, j0 + BLOCK);
+                    for (int i = i0; i < i1; i++) {
+                        int wRow = i * n;
+                        for (int j = j0; j < j1; j++) {
+                            y[yOff + wRow + j] += alpha * ct[wRow + j] * x[xOff + j * m + i];
+                        }
+                    }
+                }
+            }
+            return;
+        }
         for (int k = 0; k < 4; k++) {
             double[] c = cross[k];
             if (c == null) {
@@ -126,9 +158,11 @@ final class GridLevel {
             }
             int a = ROW_OFFSET[k];
             int b = COL_OFFSET[k];
-            int iEnd = m - a;
+            // Target rows i + a in [rowFrom, rowTo): source rows i in [rowFrom - a, rowTo - a).
+            int iStart = Math.max(0, rowFrom - a);
+            int iEnd = Math.min(m - a, rowTo - a);
             int jStart = -b;
-            for (int i0 = 0; i0 < iEnd; i0 += BLOCK) {
+            for (int i0 = iStart; i0 < iEnd; i0 += BLOCK) {
                 int i1 = Math.min(iEnd, i0 + BLOCK);
                 for (int j0 = jStart; j0 < n; j0 += BLOCK) {
                     int j1 = Math.min(n, j0 + BLOCK);

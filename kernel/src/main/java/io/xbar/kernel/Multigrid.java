@@ -1,4 +1,4 @@
-// Multigrid: Galerkin hierarchy of two-layer crossbar grids and the symmetric V-cycle used as CG preconditioner.
+// Multigrid: Galerkin hierarchy of two-layer crossbar grids and the symmetric W-cycle used as CG preconditioner.
 package io.xbar.kernel;
 
 /**
@@ -19,6 +19,10 @@ package io.xbar.kernel;
 final class Multigrid {
     /** Coarsest level when it has at most this many cells (2x that many unknowns for Cholesky). */
     static final int COARSEST_CELLS = 64;
+    /** Smoothing sweeps before and after each coarse correction. */
+    static final int SWEEPS = Integer.getInteger("xbar.sweeps", 1);
+    /** Coarse-grid cycles per level: 1 is a V-cycle, 2 a W-cycle. */
+    static final int CYCLE_INDEX = Integer.getInteger("xbar.cycle", 2);
 
     final GridLevel[] levels;
     /** Prolongations between level k+1 and k: u uses (rowAggregate x colLinear), w (rowLinear x colAggregate). */
@@ -70,12 +74,20 @@ final class Multigrid {
         final double[][] x = new double[levels.length][];
         /** u-layer residual {@code -C w} of each level before restriction. */
         final double[][] residual = new double[levels.length][];
+        final double[][] scratch = new double[levels.length][];
+        final double[][] saved = new double[levels.length][];
+        final double[][] original = new double[levels.length][];
 
         Workspace() {
             for (int k = 0; k < levels.length; k++) {
                 b[k] = new double[2 * levels[k].cells];
                 x[k] = new double[2 * levels[k].cells];
                 residual[k] = new double[levels[k].cells];
+                scratch[k] = new double[levels[k].cells];
+                if (k > 0) {
+                    saved[k] = new double[2 * levels[k].cells];
+                    original[k] = new double[2 * levels[k].cells];
+                }
             }
         }
     }
@@ -101,30 +113,75 @@ final class Multigrid {
             DenseCholesky.solve(coarseUnknowns, coarseFactor, x);
             return;
         }
-        // Pre-smoothing, forward: u = Au^-1 b_u, then w = Aw^-1 (b_w - C^T u).
-        System.arraycopy(b, 0, x, 0, 2 * mn);
-        a.solveWordLines(x, 0);
-        a.crossToBitLines(x, 0, x, mn, -1.0);
-        a.solveBitLines(x, mn);
-        // Residual: r_w = 0 exactly after the bit-line solve; r_u = b_u - Au u - C w = -C w.
+        // Pre-smoothing, forward sweeps: u = Au^-1 (b_u - C w), then w = Aw^-1 (b_w - C^T u).
+        double[] previous = ws.residual[k]; // w before the last bit-line solve, then the u residual
+        java.util.Arrays.fill(x, 0);
+        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+            System.arraycopy(b, 0, x, 0, mn);
+            if (sweep > 0) {
+                a.crossToWordLines(x, mn, x, 0, -1.0);
+            }
+            a.solveWordLines(x, 0);
+            System.arraycopy(x, mn, previous, 0, mn);
+            System.arraycopy(b, mn, x, mn, mn);
+            a.crossToBitLines(x, 0, x, mn, -1.0);
+            a.solveBitLines(x, mn);
+        }
+        // Residual: r_w = 0 exactly after the bit-line solve; r_u = b_u - Au u - C w = -C (w - w_previous).
+        for (int i = 0; i < mn; i++) {
+            previous[i] = x[mn + i] - previous[i];
+        }
         double[] bc = ws.b[k + 1];
         java.util.Arrays.fill(bc, 0);
-        restrictCrossResidual(k, a, x, ws.residual[k], bc);
-        cycle(k + 1, ws);
+        restrictCrossResidual(k, a, previous, ws.scratch[k], bc);
+        coarseCorrection(k + 1, ws);
         prolongAdd(k, a, levels[k + 1], ws.x[k + 1], x);
-        // Post-smoothing, backward: w = Aw^-1 (b_w - C^T u), then u = Au^-1 (b_u - C w).
-        System.arraycopy(b, mn, x, mn, mn);
-        a.crossToBitLines(x, 0, x, mn, -1.0);
-        a.solveBitLines(x, mn);
-        System.arraycopy(b, 0, x, 0, mn);
-        a.crossToWordLines(x, mn, x, 0, -1.0);
-        a.solveWordLines(x, 0);
+        // Post-smoothing, backward sweeps: w = Aw^-1 (b_w - C^T u), then u = Au^-1 (b_u - C w).
+        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+            System.arraycopy(b, mn, x, mn, mn);
+            a.crossToBitLines(x, 0, x, mn, -1.0);
+            a.solveBitLines(x, mn);
+            System.arraycopy(b, 0, x, 0, mn);
+            a.crossToWordLines(x, mn, x, 0, -1.0);
+            a.solveWordLines(x, 0);
+        }
     }
 
-    /** {@code bc_u = P_u^T (-C w)}, {@code bc_w = 0}; the u residual is formed line block by line block. */
-    private void restrictCrossResidual(int k, GridLevel a, double[] x, double[] r, double[] bc) {
-        java.util.Arrays.fill(r, 0);
-        a.crossToWordLines(x, a.cells, r, 0, -1.0);
+    /**
+     * Approximate solve on level {@code k}: {@value #CYCLE_INDEX} cycles (a W-cycle for 2), each on
+     * the residual the previous ones left; the coarsest level is solved exactly once.
+     */
+    private void coarseCorrection(int k, Workspace ws) {
+        cycle(k, ws);
+        if (k == levels.length - 1) {
+            return;
+        }
+        double[] b = ws.b[k];
+        double[] x = ws.x[k];
+        double[] saved = ws.saved[k];
+        double[] original = ws.original[k];
+        for (int c = 1; c < CYCLE_INDEX; c++) {
+            System.arraycopy(x, 0, saved, 0, x.length);
+            System.arraycopy(b, 0, original, 0, b.length);
+            levels[k].multiply(saved, b);
+            for (int i = 0; i < b.length; i++) {
+                b[i] = original[i] - b[i];
+            }
+            cycle(k, ws);
+            for (int i = 0; i < x.length; i++) {
+                x[i] += saved[i];
+            }
+            System.arraycopy(original, 0, b, 0, b.length);
+        }
+    }
+
+    /**
+     * {@code bc_u = P_u^T (-C dw)}, {@code bc_w = 0}; {@code dw} is the last bit-line change (w layout),
+     * {@code r} scratch of at least {@code a.cells}.
+     */
+    private void restrictCrossResidual(int k, GridLevel a, double[] dw, double[] r, double[] bc) {
+        java.util.Arrays.fill(r, 0, a.cells, 0);
+        a.crossToWordLines(dw, 0, r, 0, -1.0);
         Interpolation pi = rowAggregate[k];
         Interpolation pj = colLinear[k];
         int mc = pi.coarse;
@@ -291,21 +348,20 @@ final class Multigrid {
      */
     private static void accumulateChain(double[] diag, double[] off, int lines, int line, Interpolation along,
                                         int p, int q, double value, boolean isDiagonal) {
-        int[] ps = {along.first[p], along.second[p]};
-        double[] pw = {along.firstWeight[p], along.secondWeight[p]};
-        int[] qs = {along.first[q], along.second[q]};
-        double[] qw = {along.firstWeight[q], along.secondWeight[q]};
         for (int s = 0; s < 2; s++) {
-            if (ps[s] < 0) {
+            int ps = s == 0 ? along.first[p] : along.second[p];
+            if (ps < 0) {
                 continue;
             }
+            double pw = s == 0 ? along.firstWeight[p] : along.secondWeight[p];
             for (int t = 0; t < 2; t++) {
-                if (qs[t] < 0) {
+                int qt = t == 0 ? along.first[q] : along.second[q];
+                if (qt < 0) {
                     continue;
                 }
-                double v = pw[s] * qw[t] * value;
-                int lo = Math.min(ps[s], qs[t]);
-                int hi = Math.max(ps[s], qs[t]);
+                double v = pw * (t == 0 ? along.firstWeight[q] : along.secondWeight[q]) * value;
+                int lo = Math.min(ps, qt);
+                int hi = Math.max(ps, qt);
                 if (lo == hi) {
                     diag[lo * lines + line] += isDiagonal ? v : 2 * v;
                 } else if (isDiagonal) {

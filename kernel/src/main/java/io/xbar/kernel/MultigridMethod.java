@@ -88,6 +88,13 @@ final class MultigridMethod implements NodalMethod {
             }
         }
         fine.cross[0] = c;
+        double[] ct = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                ct[i * n + j] = c[j * m + i];
+            }
+        }
+        fine.crossTransposed = ct;
         for (int k = 0; k < m * n; k++) {
             if (fine.uPinned[k]) {
                 fine.uDiag[k] = 1;

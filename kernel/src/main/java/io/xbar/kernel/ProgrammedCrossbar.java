@@ -88,6 +88,7 @@ public final class ProgrammedCrossbar {
             int to = (int) ((long) batch * (t + 1) / threads);
             workers[t] = Thread.ofPlatform().name("xbar-solve-" + t).start(() -> {
                 try {
+                    Parallel.serial(true);
                     solveRange(voltages, out, from, to);
                 } catch (RuntimeException e) {
                     synchronized (failure) {
