@@ -9,6 +9,7 @@ package io.xbar.blas;
  */
 public final class Lapack {
     private static final byte LOWER = (byte) 'L';
+    private static final byte UPPER = (byte) 'U';
 
     private Lapack() {
     }
@@ -21,11 +22,32 @@ public final class Lapack {
         }
         int info;
         try {
-            info = (int) OpenBlas.DPOTRF.invokeExact(OpenBlas.ROW_MAJOR, LOWER, n, OpenBlas.of(a), n);
+            // The row-major lower triangle is the column-major upper triangle of the same array: calling
+            // LAPACK column-major with 'U' gives the same L without LAPACKE's two transposed copies.
+            info = (int) OpenBlas.DPOTRF.invokeExact(OpenBlas.COL_MAJOR, UPPER, n, OpenBlas.of(a), n);
         } catch (Throwable t) {
             throw OpenBlas.rethrow(t);
         }
         check("dpotrf", info, true);
+    }
+
+    /**
+     * Inverse of an SPD matrix from its Cholesky factor: {@code a} holds {@code L} from {@link #dpotrf}
+     * in its lower triangle and is overwritten there by the lower triangle of {@code A^-1} (the strict
+     * upper triangle is not referenced).
+     */
+    public static void dpotri(int n, double[] a) {
+        Blas.checkMatrix("L", a, 0, n, n, Math.max(1, n));
+        if (n == 0) {
+            return;
+        }
+        int info;
+        try {
+            info = (int) OpenBlas.DPOTRI.invokeExact(OpenBlas.COL_MAJOR, UPPER, n, OpenBlas.of(a), n);
+        } catch (Throwable t) {
+            throw OpenBlas.rethrow(t);
+        }
+        check("dpotri", info, false);
     }
 
     /** Solves {@code A X = B} with the factor from {@link #dpotrf}; {@code b} ({@code n x nrhs}) is overwritten by {@code X}. */

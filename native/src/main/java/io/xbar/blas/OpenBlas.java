@@ -47,6 +47,7 @@ final class OpenBlas {
     static final MethodHandle DTRSM;
     static final MethodHandle DPOTRF;
     static final MethodHandle DPOTRS;
+    static final MethodHandle DPOTRI;
     static final MethodHandle DPOSV;
     static final MethodHandle DPBSV;
     static final MethodHandle DPBTRF;
@@ -75,6 +76,8 @@ final class OpenBlas {
         DTRSM = handle(linker, lookup, "cblas_dtrsm", critical, FunctionDescriptor.ofVoid(
                 I, I, I, I, I, I, I, D, P, I, P, I));
         DPOTRF = handle(linker, lookup, "LAPACKE_dpotrf", critical, FunctionDescriptor.of(
+                I, I, C, I, P, I));
+        DPOTRI = handle(linker, lookup, "LAPACKE_dpotri", critical, FunctionDescriptor.of(
                 I, I, C, I, P, I));
         DPOTRS = handle(linker, lookup, "LAPACKE_dpotrs", critical, FunctionDescriptor.of(
                 I, I, C, I, I, P, I, P, I));

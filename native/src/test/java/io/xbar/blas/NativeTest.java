@@ -96,6 +96,43 @@ class NativeTest {
     }
 
     @Test
+    void choleskyFactorAndInverseUseOnlyTheLowerTriangle() {
+        Random rnd = new Random(3);
+        int n = 29;
+        double[] a = spd(rnd, n);
+        double[] f = a.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                f[i * n + j] = Double.NaN;
+            }
+        }
+        Lapack.dpotrf(n, f);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = 0;
+                for (int k = 0; k <= j; k++) {
+                    s += f[i * n + k] * f[j * n + k];
+                }
+                assertEquals(a[i * n + j], s, 1e-10 * n, "L L^T at " + i + "," + j);
+            }
+        }
+        Lapack.dpotri(n, f);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    double inv = k <= j ? f[j * n + k] : f[k * n + j];
+                    s += a[i * n + k] * inv;
+                }
+                assertEquals(i == j ? 1 : 0, s, 1e-10, "A A^-1 at " + i + "," + j);
+            }
+            for (int j = i + 1; j < n; j++) {
+                assertTrue(Double.isNaN(f[i * n + j]), "upper triangle untouched");
+            }
+        }
+    }
+
+    @Test
     void bandedCholeskyMatchesDense() {
         int n = 20, kd = 3;
         double[] ab = new double[n * (kd + 1)];

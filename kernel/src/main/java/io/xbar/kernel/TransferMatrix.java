@@ -1,0 +1,194 @@
+// TransferMatrix: the exact effective transfer matrix T of a crossbar (I = V . T) by a row-by-row Schur sweep on OpenBLAS.
+package io.xbar.kernel;
+
+import io.xbar.blas.Blas;
+
+/**
+ * The exact {@code M x N} transfer matrix {@code T} of MODEL.md section 1: row {@code i} holds the
+ * column currents for {@code V = e_i}, so that {@code I = V . T} for every input vector.
+ *
+ * <h2>Method</h2>
+ * The {@code 2MN} nodes are taken row by row; row {@code i} holds its word-line nodes {@code u_i}
+ * and its bit-line nodes {@code w_i}, and only {@code w_i} couples to the neighbouring rows
+ * ({@code -g_bl I}). Per row:
+ * <ol>
+ *   <li>the word line is eliminated exactly: its tridiagonal system {@code K_i} (wire, cells,
+ *       driver) gives the dense {@code N x N} term {@code A_i = D_i - D_i K_i^-1 D_i} on
+ *       {@code w_i} and the injection {@code c_i = D_i K_i^-1 b_i} of input {@code i}, both in
+ *       {@code O(N^2)} from the closed form of a tridiagonal inverse (only positive terms are
+ *       added, so no cancellation);</li>
+ *   <li>the bit-line Schur complement is carried toward the sense amplifier:
+ *       {@code S_i = A_i + g_bl I - g_bl^2 S_{i-1}^-1 + g_bl I} (Cholesky {@code dpotrf},
+ *       inverse {@code dpotri}), together with the condensed right-hand sides of all inputs
+ *       already passed, {@code R <- g_bl R S_i^-1} (two {@code dtrsm});</li>
+ *   <li>at the sense row the condensed system gives the sense-amplifier currents of all inputs
+ *       at once.</li>
+ * </ol>
+ * Cost {@code ~ M N^3 + M^2 N^2} flops in BLAS-3, memory {@code 2 N^2 + O(MN)} doubles. Because the
+ * network is reciprocal, {@code T} of a crossbar is the transpose of {@code T} of the crossbar with
+ * rows and columns exchanged (word lines become bit lines, drivers become sense amplifiers); the
+ * cheaper orientation is used. Sense amplifiers at both ends take one sweep toward each end.
+ *
+ * <p>Zero resistances are exact: {@code r_wl = 0} merges a word line into one node (a rank-one
+ * {@code A_i}), {@code r_bl = 0} merges each bit line (one {@code N x N} system for all rows),
+ * {@code r_source = 0} and {@code r_sense = 0} pin the nodes they touch (Dirichlet elimination).
+ *
+ * <p>An instance keeps the workspaces of one shape and circuit and can be reused for many tiles;
+ * it is not thread-safe. The static {@link #compute(int, int, Circuit, double[])} is the one-shot
+ * form. Parallelism: with {@link #threads()} {@code >= 2} each row's carry runs on a helper thread
+ * beside the inverse of that row's Schur complement, both as single-threaded OpenBLAS calls
+ * (OpenBLAS's own threads spin-wait and lose badly on shared cores). OpenBLAS's thread count is
+ * process-wide: {@link #compute(double[], double[])} sets it for its duration and restores it
+ * (system property {@code xbar.transfer.blasThreads=true} uses OpenBLAS threading instead).
+ */
+public final class TransferMatrix {
+    /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
+    private static final int THREADING_SIZE = 96;
+    private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
+
+    private final int rows;
+    private final int cols;
+    private final Circuit circuit;
+    private final boolean transposed;
+    private final int threads;
+    private final SchurSweep sweep;
+    private final double[] result;       // T of the reciprocal network (null when not transposed)
+    private final double[] work;         // transposed conductances (null when not transposed)
+
+    /**
+     * Prepares the workspaces for crossbars of one shape and circuit.
+     *
+     * @throws IllegalArgumentException if the shape is smaller than 1x1 or too large, or the circuit is missing
+     */
+    public TransferMatrix(int rows, int cols, Circuit circuit) {
+        this(rows, cols, circuit, 0);
+    }
+
+    /**
+     * As {@link #TransferMatrix(int, int, Circuit)} with an explicit OpenBLAS thread count for
+     * {@link #compute(double[], double[])}; {@code 0} chooses (1 for small crossbars, else all cores).
+     */
+    public TransferMatrix(int rows, int cols, Circuit circuit, int threads) {
+        Checks.shape(rows, cols);
+        if (circuit == null) {
+            throw new IllegalArgumentException("circuit must be given");
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("BLAS thread count must be >= 0 (0 = automatic), got " + threads);
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.circuit = circuit;
+        // Strictly cheaper only, so that ties keep the crossbar's own orientation.
+        this.transposed = flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH)
+                < flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH);
+        this.sweep = transposed ? SchurSweep.reciprocal(rows, cols, circuit) : SchurSweep.of(rows, cols, circuit);
+        int n = transposed ? rows : cols;
+        this.threads = threads > 0 ? threads
+                : n < THREADING_SIZE ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        result = transposed ? new double[rows * cols] : null;
+        work = transposed ? new double[rows * cols] : null;
+    }
+
+    /**
+     * The exact transfer matrix of one crossbar: row-major {@code rows x cols}, row {@code i} the
+     * column currents (amperes) for 1 V on word line {@code i} and 0 V on the others.
+     *
+     * @param conductances row-major {@code rows x cols} cell conductances {@code g >= 0} (siemens)
+     * @throws IllegalArgumentException on a bad shape, a missing circuit, or a NaN, infinite or negative conductance
+     */
+    public static double[] compute(int rows, int cols, Circuit circuit, double[] conductances) {
+        return new TransferMatrix(rows, cols, circuit).compute(conductances);
+    }
+
+    /** Estimated flops of one transfer matrix of this shape and circuit (the cheaper orientation). */
+    public static double flops(int rows, int cols, Circuit circuit) {
+        return Math.min(flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH),
+                flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH));
+    }
+
+    private static double flops(int m, int n, double bitLineOhms, boolean bothEnds) {
+        return SchurSweep.cost(m, n, bitLineOhms, bothEnds, m, true);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public Circuit circuit() {
+        return circuit;
+    }
+
+    /** OpenBLAS threads used during {@link #compute(double[], double[])}: 1 below a size where threading pays, else all cores. */
+    public int threads() {
+        return threads;
+    }
+
+    /** True when the reciprocal (rows and columns exchanged) network is swept because it is cheaper. */
+    public boolean sweepsTransposed() {
+        return transposed;
+    }
+
+    /** {@link #compute(double[], double[])} into a new array. */
+    public double[] compute(double[] conductances) {
+        double[] out = new double[rows * cols];
+        compute(conductances, out);
+        return out;
+    }
+
+    /**
+     * Computes {@code T} into {@code out} (row-major {@code rows x cols}); {@code conductances} is
+     * not modified.
+     *
+     * @throws IllegalArgumentException on a bad conductance array or an output of the wrong length
+     */
+    public void compute(double[] conductances, double[] out) {
+        Checks.conductances(rows, cols, conductances, "conductances");
+        if (out == null || out.length != rows * cols) {
+            throw new IllegalArgumentException("transfer output must have " + rows + "x" + cols + " = "
+                    + (rows * cols) + " values, got " + (out == null ? "none" : out.length));
+        }
+        // Two or more cores: single-threaded BLAS calls side by side (carry beside inverse) unless
+        // measured otherwise; OpenBLAS's own threads spin and lose badly on shared cores.
+        boolean pipeline = threads > 1 && PIPELINE;
+        int blasThreads = pipeline ? 1 : threads;
+        sweep.pipelined(pipeline);
+        int before = Blas.threads();
+        if (before != blasThreads) {
+            Blas.setThreads(blasThreads);
+        }
+        try {
+            if (transposed) {
+                transpose(conductances, rows, cols, work);
+                sweep.transfer(work, result);
+                transpose(result, cols, rows, out);
+            } else {
+                sweep.transfer(conductances, out);
+            }
+        } finally {
+            if (before != blasThreads) {
+                Blas.setThreads(before);
+            }
+        }
+    }
+
+    /** {@code dst (c x r) = src (r x c)^T}, row-major, in cache-sized blocks. */
+    static void transpose(double[] src, int r, int c, double[] dst) {
+        final int block = 32;
+        for (int i0 = 0; i0 < r; i0 += block) {
+            int i1 = Math.min(r, i0 + block);
+            for (int j0 = 0; j0 < c; j0 += block) {
+                int j1 = Math.min(c, j0 + block);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        dst[j * r + i] = src[i * c + j];
+                    }
+                }
+            }
+        }
+    }
+}
