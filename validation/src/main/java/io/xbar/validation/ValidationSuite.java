@@ -8,6 +8,7 @@ import io.xbar.kernel.Drive;
 import io.xbar.kernel.ProgrammedCrossbar;
 import io.xbar.kernel.Sense;
 import io.xbar.kernel.Solution;
+import io.xbar.kernel.TransferMatrix;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public final class ValidationSuite {
     public static final double KERNEL_RESIDUAL = 1e-10;
     /** With zero parasitics {@code I == V g'} to rounding. */
     static final double IDEAL = 1e-12;
+    /** Largest array whose transfer matrix is checked (the reference needs one solve per row). */
+    static final int TRANSFER_CELLS = 64 * 64;
 
     /** Receives progress; called on the thread that runs the suite. */
     public interface Listener {
@@ -59,8 +62,11 @@ public final class ValidationSuite {
             "max |dI| / max |I|", KERNEL_CURRENTS);
     private final Check kernelIdeal = new Check("kernel vs ideal product", "V . g' (zero parasitics)",
             "max |dI| / max |I|", IDEAL);
+    private final Check transfer = new Check("transfer matrix", "LAPACK reference, one solve per V = e_i",
+            "max |dT| / max |T|", KERNEL_CURRENTS);
     private final List<Check> checks = new ArrayList<>(List.of(referenceResidual, referenceKcl, referenceBanded,
-            referenceHand, referenceIdeal, kernelCurrents, kernelVoltages, kernelResidual, kernelBatch, kernelIdeal));
+            referenceHand, referenceIdeal, kernelCurrents, kernelVoltages, kernelResidual, kernelBatch, kernelIdeal,
+            transfer));
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -92,6 +98,7 @@ public final class ValidationSuite {
         List<ValidationCase> cases = ValidationCases.campaign(seed, quick);
         seconds.put("reference", 0.0);
         seconds.put("kernel", 0.0);
+        seconds.put("transfer", 0.0);
         for (int k = 0; k < cases.size(); k++) {
             ValidationCase c = cases.get(k);
             listener.started(k, cases.size(), c);
@@ -127,6 +134,24 @@ public final class ValidationSuite {
         }
         checkReferenceItself(c, reference, expected);
         checkKernel(c, expected);
+        if (c.cellCount() <= TRANSFER_CELLS) {
+            checkTransfer(c, reference);
+        }
+    }
+
+    private void checkTransfer(ValidationCase c, ReferenceSolver reference) {
+        long t = System.nanoTime();
+        double[] expected = reference.transfer().currents();
+        time("reference", t);
+        t = System.nanoTime();
+        try {
+            double[] got = TransferMatrix.compute(c.rows(), c.cols(), c.circuit(), c.conductances());
+            transfer.record(c, "", relativeError(got, expected));
+        } catch (RuntimeException e) {
+            transfer.fail(c, "", e);
+        } finally {
+            time("transfer", t);
+        }
     }
 
     private void checkKernel(ValidationCase c, Solution[] expected) {
