@@ -15,7 +15,13 @@ public final class Main {
     /** Built-in commands of this module; validation adds its own through ServiceLoader. */
     static List<Command> commands() {
         List<Command> list = new ArrayList<>(List.of(
-                new DemoCommand()));
+                new DemoCommand(),
+                new SolveCommand(),
+                new TransferCommand(),
+                new MvmCommand(),
+                new MapCommand(),
+                new NfCommand(),
+                new SweepCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }

@@ -14,6 +14,14 @@ final class ConjugateGradient {
         void apply(double[] x, double[] y);
     }
 
+    /**
+     * {@code r = b - A x}, computed as accurately as the method can: branch by branch from voltage
+     * differences, so that very conductive wires do not drown the small currents in rounding.
+     */
+    interface Residual {
+        void compute(double[] x, double[] r);
+    }
+
     /** Result of one solve. */
     record Stats(double residual, int iterations) {
     }
@@ -50,6 +58,13 @@ final class ConjugateGradient {
      */
     static Stats solve(String what, Operator a, Operator preconditioner, double[] b, double[] x, double normA,
                        double currentScale, SolverOptions options, LineKernels k, Workspace ws) {
+        return solve(what, a, (xx, r) -> trueResidual(a, b, xx, r), preconditioner, b, x, normA, currentScale,
+                options, k, ws);
+    }
+
+    /** As above, with the method's own accurate residual (iterative refinement on exact branch currents). */
+    static Stats solve(String what, Operator a, Residual exact, Operator preconditioner, double[] b, double[] x,
+                       double normA, double currentScale, SolverOptions options, LineKernels k, Workspace ws) {
         double absolute = options.currentTolerance() * currentScale;
         int n = b.length;
         double[] r = ws.r;
@@ -57,7 +72,7 @@ final class ConjugateGradient {
         double[] p = ws.p;
         double[] q = ws.q;
         double normB = normInf(b);
-        trueResidual(a, b, x, r);
+        exact.compute(x, r);
         double residual = scaled(normInf(r), normA, normInf(x), normB);
         if (residual <= options.tolerance() && normInf(r) <= absolute || normB == 0 && normInf(x) == 0) {
             return new Stats(residual, 0);
@@ -65,7 +80,7 @@ final class ConjugateGradient {
         double bestResidual = normInf(r);
         System.arraycopy(x, 0, ws.best, 0, n);
         int sinceImprovement = 0;
-        double lastTrueResidual = Double.POSITIVE_INFINITY;
+        double lastTrueResidual = normInf(r);
         preconditioner.apply(r, z);
         System.arraycopy(z, 0, p, 0, n);
         double rz = k.dot(r, z, 0, n);
@@ -85,10 +100,15 @@ final class ConjugateGradient {
             if (TRACE) {
                 System.err.printf("cg %d scaled=%.3e abs=%.3e target=%.3e%n", it, estimate, normR, absolute);
             }
-            if (estimate <= options.tolerance() && normR <= absolute) {
-                trueResidual(a, b, x, r);
+            // Check the exact residual when the recursive one says done, or has fallen a hundredfold
+            // since the last check (then refinement from the exact residual gains accuracy).
+            if (estimate <= options.tolerance() && (normR <= absolute || normR <= 1e-2 * lastTrueResidual)) {
+                exact.compute(x, r);
                 normR = normInf(r);
                 residual = scaled(normR, normA, normInf(x), normB);
+                if (TRACE) {
+                    System.err.printf("cg %d exact residual scaled=%.3e abs=%.3e%n", it, residual, normR);
+                }
                 if (residual <= options.tolerance() && normR <= absolute) {
                     return new Stats(residual, it);
                 }
@@ -118,11 +138,11 @@ final class ConjugateGradient {
             }
         }
         // Out of iterations or stagnated: take whichever of the current and best iterate is better.
-        trueResidual(a, b, x, r);
+        exact.compute(x, r);
         residual = scaled(normInf(r), normA, normInf(x), normB);
         double[] candidate = ws.z;
         System.arraycopy(ws.best, 0, candidate, 0, n);
-        trueResidual(a, b, candidate, ws.q);
+        exact.compute(candidate, ws.q);
         double bestTrue = scaled(normInf(ws.q), normA, normInf(candidate), normB);
         if (bestTrue < residual) {
             System.arraycopy(candidate, 0, x, 0, n);
@@ -139,6 +159,21 @@ final class ConjugateGradient {
         for (int i = 0; i < r.length; i++) {
             r[i] = b[i] - r[i];
         }
+    }
+
+    /**
+     * The conductance that sets the scale of the output currents: the largest cell; with every cell
+     * open, the smallest finite driver or sense conductance (then only node voltages matter).
+     */
+    static double currentConductance(double[] cell, Circuit circuit) {
+        double max = normInf(cell);
+        if (max > 0) {
+            return max;
+        }
+        double gs = circuit.source() == 0 ? Double.POSITIVE_INFINITY : 1 / circuit.source();
+        double gsense = circuit.sense() == 0 ? Double.POSITIVE_INFINITY : 1 / circuit.sense();
+        double min = Math.min(gs, gsense);
+        return Double.isInfinite(min) ? 0 : min;
     }
 
     static double scaled(double normR, double normA, double normX, double normB) {

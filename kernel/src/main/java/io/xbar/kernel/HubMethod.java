@@ -29,7 +29,7 @@ final class HubMethod implements NodalMethod {
     private final boolean hubsPinned;
     private final double[] schurDiagonal;
     private final double normA;
-    /** Largest effective cell conductance: with max|V| it sets the scale of the currents. */
+    /** With max|V|, the scale of the currents: see {@link ConjugateGradient#currentConductance}. */
     private final double maxCell;
     private final Circuit circuit;
     private final SolverOptions options;
@@ -42,7 +42,7 @@ final class HubMethod implements NodalMethod {
         this.hubsAreWordLines = hubsAreWordLines;
         this.circuit = circuit;
         this.cell = cell;
-        this.maxCell = ConjugateGradient.normInf(cell);
+        this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = options;
         this.kernels = kernels;
         this.lines = hubsAreWordLines ? n : m;
@@ -213,6 +213,10 @@ final class HubMethod implements NodalMethod {
         final double[] t = new double[m * n];
         final double[] hubs = new double[positions];
         final double[] schurRhs = new double[positions];
+        final double[] rl = new double[m * n];
+        final double[] rh = new double[positions];
+        final double[] dx = new double[m * n];
+        final double[] dh = new double[positions];
         final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(positions);
     }
 
@@ -245,38 +249,29 @@ final class HubMethod implements NodalMethod {
     public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
         Work ws = (Work) workspace;
         rightHandSide(v, ws.bl, ws.bh);
-        int iterations = 0;
-        if (hubsPinned) {
-            System.arraycopy(ws.bh, 0, ws.hubs, 0, positions);
-        } else {
-            // S H = b_h + C^T A_l^-1 b_l
-            System.arraycopy(ws.bl, 0, ws.t, 0, ws.t.length);
-            kernels.solve(lines, positions, 0, lines, lower, invPivot, off, ws.t, 0);
+        int iterations = solveSystem(ws.bl, ws.bh, ws.x, ws.hubs, ws);
+        // Iterative refinement on branch currents: chains of very conductive wires lose
+        // eps * G_wire * |V| in the direct line solves; each step recovers what rounding allows.
+        double normR = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
+        double target = options.currentTolerance() * maxCell * ConjugateGradient.normInf(v);
+        for (int step = 0; step < 4 && normR > target; step++) {
+            iterations += solveSystem(ws.rl, ws.rh, ws.dx, ws.dh, ws);
+            for (int k = 0; k < ws.x.length; k++) {
+                ws.x[k] += ws.dx[k];
+            }
             for (int p = 0; p < positions; p++) {
-                double s = ws.bh[p];
-                for (int l = 0; l < lines; l++) {
-                    s += coupling[p * lines + l] * ws.t[p * lines + l];
-                }
-                ws.schurRhs[p] = s;
+                ws.hubs[p] += ws.dh[p];
             }
-            java.util.Arrays.fill(ws.hubs, 0);
-            ConjugateGradient.Stats st = ConjugateGradient.solve("CG on the shorted-line Schur complement",
-                    (h, y) -> schur(h, y, ws.t), (r, z) -> {
-                        for (int p = 0; p < positions; p++) {
-                            z[p] = r[p] / schurDiagonal[p];
-                        }
-                    }, ws.schurRhs, ws.hubs, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
-            iterations = st.iterations();
-        }
-        // x = A_l^-1 (b_l + C H)
-        for (int p = 0; p < positions; p++) {
-            for (int l = 0; l < lines; l++) {
-                int k = p * lines + l;
-                ws.x[k] = ws.bl[k] + coupling[k] * ws.hubs[p];
+            double next = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
+            if (next > 0.5 * normR) {
+                normR = Math.min(normR, next);
+                break; // rounding floor
             }
+            normR = next;
         }
-        kernels.solve(lines, positions, 0, lines, lower, invPivot, off, ws.x, 0);
-        double residual = residual(ws);
+        double normX = Math.max(ConjugateGradient.normInf(ws.x), ConjugateGradient.normInf(ws.hubs));
+        double normB = Math.max(ConjugateGradient.normInf(ws.bl), ConjugateGradient.normInf(ws.bh));
+        double residual = ConjugateGradient.scaled(normR, normA, normX, normB);
         if (residual > SolverOptions.REQUIRED_RESIDUAL) {
             throw new ConvergenceException("shorted-line solve", residual, options.tolerance(), iterations);
         }
@@ -284,31 +279,118 @@ final class HubMethod implements NodalMethod {
         return new ConjugateGradient.Stats(residual, iterations);
     }
 
-    /** Scaled KCL residual of the whole (chains + hubs) system. */
-    private double residual(Work ws) {
-        double[] ax = ws.t;
-        kernels.multiply(lines, positions, 0, lines, diag, off, ws.x, 0, ax, 0);
-        double normR = 0;
-        double normX = 0;
-        double normB = 0;
+    /** Solves the chains-plus-hubs system for right-hand sides {@code bl, bh}; returns CG iterations. */
+    private int solveSystem(double[] bl, double[] bh, double[] x, double[] hubs, Work ws) {
+        int iterations = 0;
+        if (hubsPinned) {
+            System.arraycopy(bh, 0, hubs, 0, positions);
+        } else {
+            // S H = b_h + C^T A_l^-1 b_l
+            System.arraycopy(bl, 0, ws.t, 0, ws.t.length);
+            kernels.solve(lines, positions, 0, lines, lower, invPivot, off, ws.t, 0);
+            for (int p = 0; p < positions; p++) {
+                double s = bh[p];
+                for (int l = 0; l < lines; l++) {
+                    s += coupling[p * lines + l] * ws.t[p * lines + l];
+                }
+                ws.schurRhs[p] = s;
+            }
+            java.util.Arrays.fill(hubs, 0);
+            ConjugateGradient.Stats st = ConjugateGradient.solve("CG on the shorted-line Schur complement",
+                    (h, y) -> schur(h, y, ws.t), (r, z) -> {
+                        for (int p = 0; p < positions; p++) {
+                            z[p] = r[p] / schurDiagonal[p];
+                        }
+                    }, ws.schurRhs, hubs, normA, ConjugateGradient.normInf(ws.schurRhs),
+                    options, kernels, ws.cg);
+            iterations = st.iterations();
+        }
+        // x = A_l^-1 (b_l + C H)
         for (int p = 0; p < positions; p++) {
-            double hubFlow = 0;
             for (int l = 0; l < lines; l++) {
                 int k = p * lines + l;
-                double r = ws.bl[k] + coupling[k] * ws.hubs[p] - ax[k];
-                normR = Math.max(normR, Math.abs(r));
-                normX = Math.max(normX, Math.abs(ws.x[k]));
-                normB = Math.max(normB, Math.abs(ws.bl[k]));
-                hubFlow += coupling[k] * ws.x[k];
+                x[k] = bl[k] + coupling[k] * hubs[p];
+            }
+        }
+        kernels.solve(lines, positions, 0, lines, lower, invPivot, off, x, 0);
+        return iterations;
+    }
+
+    /**
+     * Branch-current residual of chains ({@code rl}) and hubs ({@code rh}) for inputs {@code v};
+     * pinned nodes have none. Returns its largest magnitude.
+     */
+    private double branchResidual(double[] v, double[] x, double[] hubs, double[] rl, double[] rh) {
+        double max = 0;
+        java.util.Arrays.fill(rh, 0);
+        if (hubsAreWordLines) {
+            double gb = 1.0 / circuit.bitLine();
+            double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
+            double gsource = hubsPinned ? 0 : (circuit.drive() == Drive.BOTH ? 2 : 1) / circuit.source();
+            Sense sense = circuit.senseAt();
+            for (int i = 0; i < m; i++) {
+                int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+                double hub = hubs[i];
+                double hubFlow = 0;
+                for (int j = 0; j < n; j++) {
+                    int k = i * n + j;
+                    double wv = x[k];
+                    double cellCurrent = cell[k] * (hub - wv);
+                    hubFlow += cellCurrent;
+                    if (pinned[k]) {
+                        rl[k] = 0;
+                        continue;
+                    }
+                    double out = senses * gsense * wv;
+                    if (i > 0) {
+                        out += gb * (wv - x[k - n]);
+                    }
+                    if (i + 1 < m) {
+                        out += gb * (wv - x[k + n]);
+                    }
+                    rl[k] = cellCurrent - out;
+                    max = Math.max(max, Math.abs(rl[k]));
+                }
+                if (!hubsPinned) {
+                    rh[i] = gsource * (v[i] - hub) - hubFlow;
+                    max = Math.max(max, Math.abs(rh[i]));
+                }
+            }
+            return max;
+        }
+        double gw = 1.0 / circuit.wordLine();
+        double gs = circuit.source() == 0 ? 0 : 1.0 / circuit.source();
+        double gsense = hubsPinned ? 0 : (circuit.senseAt() == Sense.BOTH ? 2 : 1) / circuit.sense();
+        Drive drive = circuit.drive();
+        for (int j = 0; j < n; j++) {
+            int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+            double hub = hubs[j];
+            double hubFlow = 0;
+            for (int i = 0; i < m; i++) {
+                int k = j * m + i;
+                double uv = x[k];
+                double cellCurrent = cell[i * n + j] * (uv - hub);
+                hubFlow += cellCurrent;
+                if (pinned[k]) {
+                    rl[k] = 0;
+                    continue;
+                }
+                double out = cellCurrent;
+                if (j > 0) {
+                    out += gw * (uv - x[k - m]);
+                }
+                if (j + 1 < n) {
+                    out += gw * (uv - x[k + m]);
+                }
+                rl[k] = ends * gs * (v[i] - uv) - out;
+                max = Math.max(max, Math.abs(rl[k]));
             }
             if (!hubsPinned) {
-                double r = ws.bh[p] + hubFlow - hubDiag[p] * ws.hubs[p];
-                normR = Math.max(normR, Math.abs(r));
-                normB = Math.max(normB, Math.abs(ws.bh[p]));
+                rh[j] = hubFlow - gsense * hub;
+                max = Math.max(max, Math.abs(rh[j]));
             }
-            normX = Math.max(normX, Math.abs(ws.hubs[p]));
         }
-        return ConjugateGradient.scaled(normR, normA, normX, normB);
+        return max;
     }
 
     private void outputs(double[] x, double[] hubs, double[] currents, double[] u, double[] w) {

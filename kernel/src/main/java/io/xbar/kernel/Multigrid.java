@@ -23,6 +23,8 @@ final class Multigrid {
     static final int SWEEPS = Integer.getInteger("xbar.sweeps", 1);
     /** Coarse-grid cycles per level: 1 is a V-cycle, 2 a W-cycle. */
     static final int CYCLE_INDEX = Integer.getInteger("xbar.cycle", 2);
+    /** First level corrected by {@value #CYCLE_INDEX} cycles; finer levels use one. */
+    static final int W_FROM = Integer.getInteger("xbar.wfrom", 2);
 
     final GridLevel[] levels;
     /** Prolongations between level k+1 and k: u uses (rowAggregate x colLinear), w (rowLinear x colAggregate). */
@@ -160,7 +162,8 @@ final class Multigrid {
         double[] x = ws.x[k];
         double[] saved = ws.saved[k];
         double[] original = ws.original[k];
-        for (int c = 1; c < CYCLE_INDEX; c++) {
+        int cycles = k >= W_FROM ? CYCLE_INDEX : 1;
+        for (int c = 1; c < cycles; c++) {
             System.arraycopy(x, 0, saved, 0, x.length);
             System.arraycopy(b, 0, original, 0, b.length);
             levels[k].multiply(saved, b);

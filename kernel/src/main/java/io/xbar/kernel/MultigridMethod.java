@@ -14,7 +14,7 @@ final class MultigridMethod implements NodalMethod {
     private final GridLevel fine;
     private final Multigrid multigrid;
     private final double normA;
-    /** Largest effective cell conductance: with max|V| it sets the scale of the currents. */
+    /** With max|V|, the scale of the currents: see {@link ConjugateGradient#currentConductance}. */
     private final double maxCell;
     private final int[] drivenColumns;
     private final SolverOptions options;
@@ -25,7 +25,7 @@ final class MultigridMethod implements NodalMethod {
         this.n = n;
         this.circuit = circuit;
         this.cell = cell;
-        this.maxCell = ConjugateGradient.normInf(cell);
+        this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = options;
         this.kernels = kernels;
         this.drivenColumns = drivenColumns(n, circuit.drive());
@@ -160,9 +160,67 @@ final class MultigridMethod implements NodalMethod {
             }
         }
         ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", fine::multiply,
-                (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
+                (x, r) -> branchResidual(v, x, r), (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
         outputs(ws.x, currents, u, w);
         return stats;
+    }
+
+    /**
+     * {@code r = b - A x} from branch currents: every cell, wire, driver and sense resistor
+     * contributes {@code G * (voltage difference)}, with pinned nodes at their fixed values. This is
+     * exact to rounding of each branch current, while {@code b - A x} in matrix form loses
+     * {@code eps * G_wire * |V|} to cancellation on very conductive wires.
+     */
+    private void branchResidual(double[] v, double[] x, double[] r) {
+        int mn = m * n;
+        double gw = 1.0 / circuit.wordLine();
+        double gb = 1.0 / circuit.bitLine();
+        double gs = circuit.source() == 0 ? 0 : 1.0 / circuit.source();
+        double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
+        Drive drive = circuit.drive();
+        Sense sense = circuit.senseAt();
+        Parallel.range(n, 1, mn, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+                for (int i = 0; i < m; i++) {
+                    int k = j * m + i;
+                    if (fine.uPinned[k]) {
+                        r[k] = 0;
+                        continue;
+                    }
+                    double u = x[k];
+                    double flow = cell[i * n + j] * (u - x[mn + i * n + j]);
+                    if (j > 0) {
+                        flow += gw * (u - x[k - m]);
+                    }
+                    if (j + 1 < n) {
+                        flow += gw * (u - x[k + m]);
+                    }
+                    r[k] = ends * gs * (v[i] - u) - flow;
+                }
+            }
+        });
+        Parallel.range(m, 1, mn, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+                for (int j = 0; j < n; j++) {
+                    int k = i * n + j;
+                    if (fine.wPinned[k]) {
+                        r[mn + k] = 0;
+                        continue;
+                    }
+                    double w = x[mn + k];
+                    double flow = senses * gsense * w - cell[k] * (x[j * m + i] - w);
+                    if (i > 0) {
+                        flow += gb * (w - x[mn + k - n]);
+                    }
+                    if (i + 1 < m) {
+                        flow += gb * (w - x[mn + k + n]);
+                    }
+                    r[mn + k] = -flow;
+                }
+            }
+        });
     }
 
     /** {@code I[j] = sum_i g'(i,j) (u(i,j) - w(i,j))}, and the node voltages in row-major order on request. */

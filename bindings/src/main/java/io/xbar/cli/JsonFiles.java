@@ -1,0 +1,45 @@
+// JsonFiles: writes JSON reports atomically (temporary file, then rename) so no half-written report remains.
+package io.xbar.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Pretty-printed JSON with the same write discipline as the .npy writer. */
+public final class JsonFiles {
+    /** The shared mapper (thread-safe once configured). */
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonFiles() {
+    }
+
+    /** Checks that {@code file}'s directory exists and {@code file} is not a directory, before any work. */
+    public static Path output(Flags flags, String flag) {
+        return ArrayFiles.output(flags, flag);
+    }
+
+    public static void write(Path file, JsonNode tree) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        boolean moved = false;
+        try {
+            MAPPER.writeValue(tmp.toFile(), tree);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}

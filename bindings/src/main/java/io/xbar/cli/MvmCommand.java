@@ -1,0 +1,58 @@
+// MvmCommand: `xbar mvm --weights W.npy --inputs X.npy --out Y.npy`: bit-sliced tiled MVM with parasitics, y = x . W.
+package io.xbar.cli;
+
+import io.xbar.kernel.Circuit;
+import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.LayerResult;
+import io.xbar.mapping.MappingOptions;
+import io.xbar.mapping.QuantizedWeights;
+import io.xbar.mapping.TiledMvm;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** The layer output as the crossbars compute it: quantized, bit-sliced, tiled, read through the parasitic network. */
+public final class MvmCommand implements Command {
+    private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
+            Set.of("weights", "inputs", "out", "calibration"));
+    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
+
+    @Override
+    public String name() {
+        return "mvm";
+    }
+
+    @Override
+    public String summary() {
+        return "bit-sliced tiled MVM with parasitics: y = x . W";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (FlagSets.wantsHelp(args)) {
+            out.println("usage: xbar mvm --weights W.npy --inputs X.npy --out Y.npy [mapping, circuit and device flags]");
+            out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix"));
+            out.println(FlagSets.helpLine("--inputs X.npy", "K activations, or B x K (one vector per row)"));
+            out.println(FlagSets.helpLine("--out Y.npy", "N_out outputs, or B x N_out (float64)"));
+            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
+            out.println(MappingFlags.HELP);
+            out.println(CircuitFlags.HELP);
+            out.println(DeviceFlags.HELP);
+            return 0;
+        }
+        Flags flags = Flags.parse(args, VALUED, SWITCHES);
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        Circuit circuit = CircuitFlags.parse(flags);
+        MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
+        Path output = ArrayFiles.output(flags, "out");
+        QuantizedWeights weights = LayerArguments.weights(flags, options);
+        LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
+        LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
+        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit);
+        ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
+        return 0;
+    }
+}

@@ -1,0 +1,70 @@
+// NfCommand: `xbar nf --weights W.npy --inputs X.npy --report R.json`: nonideality factor per tile and layer, and mvm_rel_error.
+package io.xbar.cli;
+
+import io.xbar.kernel.Circuit;
+import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.LayerResult;
+import io.xbar.mapping.MappingOptions;
+import io.xbar.mapping.NonidealityReport;
+import io.xbar.mapping.QuantizedWeights;
+import io.xbar.mapping.TiledMvm;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** Writes R.json with {@code nf}, {@code mvm_rel_error} and {@code tiles[]}, and prints a one-line summary. */
+public final class NfCommand implements Command {
+    private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
+            Set.of("weights", "inputs", "report", "out", "calibration"));
+    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
+
+    @Override
+    public String name() {
+        return "nf";
+    }
+
+    @Override
+    public String summary() {
+        return "nonideality factor (per tile and layer) and MVM error of a mapped layer";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (FlagSets.wantsHelp(args)) {
+            out.println("usage: xbar nf --weights W.npy --inputs X.npy --report R.json [--out Y.npy] [mapping, circuit and device flags]");
+            out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix"));
+            out.println(FlagSets.helpLine("--inputs X.npy", "K activations, or B x K (one vector per row)"));
+            out.println(FlagSets.helpLine("--report R.json", "nf, mvm_rel_error, tiles[] (row_block, col_block, nf, terms), settings"));
+            out.println(FlagSets.helpLine("--out Y.npy", "optional: also write the layer outputs"));
+            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
+            out.println(MappingFlags.HELP);
+            out.println(CircuitFlags.HELP);
+            out.println(DeviceFlags.HELP);
+            return 0;
+        }
+        Flags flags = Flags.parse(args, VALUED, SWITCHES);
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        Circuit circuit = CircuitFlags.parse(flags);
+        MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
+        Path report = ArrayFiles.output(flags, "report");
+        Path output = flags.has("out") ? ArrayFiles.output(flags, "out") : null;
+        QuantizedWeights weights = LayerArguments.weights(flags, options);
+        LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
+        long start = System.nanoTime();
+        LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
+        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);
+        JsonFiles.write(report, r.toJson());
+        if (output != null) {
+            ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
+        }
+        out.printf(Locale.ROOT, "nf %.6g  mvm_rel_error %.6g  (%s, %d tiles, %d vectors, %.2f s)%n", r.nonidealityFactor(),
+                r.mvmRelativeError(), options.preset().label(), mapping.tiles().size(), result.batch(), seconds);
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+// TransferCommand: `xbar transfer`, the exact M x N effective transfer matrix T of a crossbar (I = V . T).
+package io.xbar.cli;
+
+import io.xbar.kernel.Circuit;
+import io.xbar.kernel.TransferMatrix;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * {@code xbar transfer --conductances G.npy --out T.npy [circuit flags]} (MODEL.md section 5): the
+ * {@code M x N} transfer matrix whose row {@code i} is the output for {@code V = e_i}, so that
+ * {@code I = V . T} for every input vector.
+ */
+public final class TransferCommand implements Command {
+    static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, Set.of("conductances", "out", "threads"));
+
+    @Override
+    public String name() {
+        return "transfer";
+    }
+
+    @Override
+    public String summary() {
+        return "the exact M x N transfer matrix T of a crossbar, I = V . T (G.npy -> T.npy)";
+    }
+
+    static void help(PrintStream out) {
+        out.println("usage: xbar transfer --conductances G.npy --out T.npy [flags]");
+        out.println();
+        out.println("The effective conductance matrix T (M x N, siemens) of the crossbar with every parasitic");
+        out.println("resistance: row i is the output current for 1 V on word line i, and I = V . T for any V.");
+        out.println();
+        out.println(FlagSets.helpLine("--conductances G.npy", "cell conductances, M x N, finite and >= 0"));
+        out.println(FlagSets.helpLine("--out T.npy", "transfer matrix, M x N, written as float64"));
+        out.println(FlagSets.helpLine("--threads N", "OpenBLAS threads (default: 1 for small arrays, else all processors)"));
+        out.println(CircuitFlags.HELP);
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        if (FlagSets.wantsHelp(args)) {
+            help(out);
+            return 0;
+        }
+        Flags flags = Flags.parse(args, VALUED, FlagSets.HELP_SWITCH);
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "' (flags are --name value)");
+        }
+        Circuit circuit = CircuitFlags.parse(flags);
+        int threads = flags.integer("threads", 0);
+        if (threads < 0 || (flags.has("threads") && threads == 0)) {
+            throw new UsageException("--threads: " + threads + " must be >= 1");
+        }
+        Path output = ArrayFiles.output(flags, "out");
+        ArrayFiles.Conductances g = ArrayFiles.conductances(flags, "conductances");
+        double[] t = new TransferMatrix(g.rows(), g.cols(), circuit, threads).compute(g.values());
+        ArrayFiles.write("out", output, t, g.rows(), g.cols());
+        return 0;
+    }
+}
