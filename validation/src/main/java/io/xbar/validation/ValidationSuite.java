@@ -10,6 +10,16 @@ import io.xbar.kernel.Sense;
 import io.xbar.kernel.Solution;
 import io.xbar.kernel.TransferMatrix;
 
+import io.xbar.spice.NetlistParser;
+import io.xbar.spice.NetlistSolution;
+import io.xbar.spice.NetlistSolver;
+import io.xbar.spice.SpiceExport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +42,12 @@ public final class ValidationSuite {
     static final double IDEAL = 1e-12;
     /** Largest array whose transfer matrix is checked (the reference needs one solve per row). */
     static final int TRANSFER_CELLS = 64 * 64;
+    /** Largest array exported to SPICE (ngspice's default sparse solver is slow on large meshes). */
+    static final int SPICE_CELLS = 32 * 32;
+    /** xbar's own netlist solver ({@code xbar spice solve}) is held to the kernel's standard. */
+    static final double NETLIST = 1e-9;
+    /** ngspice prints 16 digits, but its own solve pivots with a relative threshold of 1e-3. */
+    static final double NGSPICE = 1e-6;
 
     /** Receives progress; called on the thread that runs the suite. */
     public interface Listener {
@@ -64,9 +80,17 @@ public final class ValidationSuite {
             "max |dI| / max |I|", IDEAL);
     private final Check transfer = new Check("transfer matrix", "LAPACK reference, one solve per V = e_i",
             "max |dT| / max |T|", KERNEL_CURRENTS);
+    private final Check netlist = new Check("xbar spice export + solve", "LAPACK reference",
+            "max |dI| / max |I|", NETLIST);
+    private final Check ngspiceCurrents = new Check("ngspice currents", "LAPACK reference",
+            "max |dI| / max |I|", NGSPICE);
+    private final Check ngspiceVoltages = new Check("ngspice node voltages", "LAPACK reference",
+            "max |du|,|dw| / max |u|,|w|", NGSPICE);
     private final List<Check> checks = new ArrayList<>(List.of(referenceResidual, referenceKcl, referenceBanded,
             referenceHand, referenceIdeal, kernelCurrents, kernelVoltages, kernelResidual, kernelBatch, kernelIdeal,
-            transfer));
+            transfer, netlist));
+    private final boolean ngspice = NgSpice.isAvailable();
+    private Path scratch;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -81,13 +105,18 @@ public final class ValidationSuite {
      *                busy 2-core machine two OpenBLAS threads made the campaign 3 to 10 times slower.
      */
     public static ValidationReport run(long seed, boolean quick, int threads, Listener listener) {
+        return run(seed, quick, threads, listener, NgSpice.isAvailable());
+    }
+
+    /** As above; {@code ngspice} says whether to run ngspice (tests use it to take the not-installed path). */
+    static ValidationReport run(long seed, boolean quick, int threads, Listener listener, boolean ngspice) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         int before = Blas.threads();
         Blas.setThreads(threads);
         try {
-            return new ValidationSuite().campaign(seed, quick, listener == null ? Listener.NONE : listener);
+            return new ValidationSuite(ngspice).campaign(seed, quick, listener == null ? Listener.NONE : listener);
         } finally {
             Blas.setThreads(before);
         }
@@ -96,13 +125,29 @@ public final class ValidationSuite {
     private ValidationReport campaign(long seed, boolean quick, Listener listener) {
         long start = System.nanoTime();
         List<ValidationCase> cases = ValidationCases.campaign(seed, quick);
-        seconds.put("reference", 0.0);
-        seconds.put("kernel", 0.0);
-        seconds.put("transfer", 0.0);
-        for (int k = 0; k < cases.size(); k++) {
-            ValidationCase c = cases.get(k);
-            listener.started(k, cases.size(), c);
-            runCase(c);
+        for (String part : new String[] {"reference", "kernel", "transfer", "xbar spice"}) {
+            seconds.put(part, 0.0);
+        }
+        if (ngspice) {
+            checks.add(ngspiceCurrents);
+            checks.add(ngspiceVoltages);
+            seconds.put("ngspice", 0.0);
+        } else {
+            notes.add(NgSpice.INSTALL_HINT + " (the ngspice comparison was skipped)");
+        }
+        try {
+            scratch = Files.createTempDirectory("xbar-validate");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch directory for SPICE netlists", e);
+        }
+        try {
+            for (int k = 0; k < cases.size(); k++) {
+                ValidationCase c = cases.get(k);
+                listener.started(k, cases.size(), c);
+                runCase(c);
+            }
+        } finally {
+            deleteScratch();
         }
         seconds.put("total", (System.nanoTime() - start) * 1e-9);
         List<CheckResult> results = checks.stream().map(Check::result).toList();
@@ -136,6 +181,73 @@ public final class ValidationSuite {
         checkKernel(c, expected);
         if (c.cellCount() <= TRANSFER_CELLS) {
             checkTransfer(c, reference);
+        }
+        if (c.cellCount() <= SPICE_CELLS) {
+            checkSpice(c, expected[0]);
+        }
+    }
+
+    /** Exports vector 0 as a netlist; solves it with xbar's netlist solver and, when installed, ngspice. */
+    private void checkSpice(ValidationCase c, Solution expected) {
+        SpiceExport export = new SpiceExport(c.rows(), c.cols(), c.circuit(), c.conductances());
+        Path file = scratch.resolve("case.cir");
+        try (Writer w = Files.newBufferedWriter(file)) {
+            export.write(c.voltages(0), w);
+        } catch (IOException | RuntimeException e) {
+            netlist.fail(c, "export", e);
+            return;
+        }
+        long t = System.nanoTime();
+        try {
+            NetlistSolution s = NetlistSolver.solve(NetlistParser.parse(file));
+            double[] currents = new double[c.cols()];
+            for (int j = 0; j < c.cols(); j++) {
+                currents[j] = s.current(SpiceExport.senseSource(j));
+            }
+            netlist.record(c, "vector 0", relativeError(currents, expected.currents()));
+        } catch (IOException | RuntimeException e) {
+            netlist.fail(c, "vector 0", e);
+        } finally {
+            time("xbar spice", t);
+        }
+        if (!ngspice) {
+            return;
+        }
+        t = System.nanoTime();
+        try {
+            NgSpice.Result r = NgSpice.run(file);
+            double[] currents = new double[c.cols()];
+            for (int j = 0; j < c.cols(); j++) {
+                currents[j] = r.current(SpiceExport.senseSource(j));
+            }
+            ngspiceCurrents.record(c, "vector 0", relativeError(currents, expected.currents()));
+            double[] u = new double[c.rows() * c.cols()];
+            double[] w = new double[c.rows() * c.cols()];
+            for (int i = 0; i < c.rows(); i++) {
+                for (int j = 0; j < c.cols(); j++) {
+                    u[i * c.cols() + j] = r.voltage(export.wordLineNode(i, j));
+                    w[i * c.cols() + j] = r.voltage(export.bitLineNode(i, j));
+                }
+            }
+            ngspiceVoltages.record(c, "vector 0", voltageError(new Solution(currents, 0, 0, u, w), expected));
+        } catch (IOException | RuntimeException e) {
+            ngspiceCurrents.fail(c, "vector 0", e);
+        } finally {
+            time("ngspice", t);
+        }
+    }
+
+    private void deleteScratch() {
+        if (scratch == null) {
+            return;
+        }
+        try (var files = Files.list(scratch)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+            notes.add("could not remove the scratch directory " + scratch + ": " + e.getMessage());
         }
     }
 

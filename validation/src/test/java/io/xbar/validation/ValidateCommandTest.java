@@ -50,7 +50,8 @@ class ValidateCommandTest {
             assertTrue(r.out().lines().anyMatch(line -> line.matches("  ok +" + check + " .*")), check + " in\n" + r.out());
         }
         for (String check : new String[] {"kernel currents", "kernel node voltages", "kernel KCL residual",
-                "kernel batch currents", "kernel vs ideal product"}) {
+                "kernel batch currents", "kernel vs ideal product", "transfer matrix", "xbar spice export + solve",
+                NgSpice.isAvailable() ? "ngspice currents" : NgSpice.INSTALL_HINT}) {
             assertTrue(r.out().contains(check), check + " in\n" + r.out());
         }
         assertEquals("", r.err(), "no progress bar without a terminal");
@@ -139,5 +140,15 @@ class ValidateCommandTest {
         assertTrue(text.contains("[" + " ".repeat(30) + "] 0/4 shapes 1x1"), text);
         assertTrue(text.contains("[" + "#".repeat(15) + " ".repeat(15) + "] 2/4 x"), text);
         assertTrue(text.endsWith("\r"), "cleared back to the line start");
+    }
+
+    @Test
+    void withoutNgspiceTheReportSaysHowToInstallIt() {
+        ValidationReport r = ValidationSuite.run(3, true, 1, null, false);
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(NgSpice.INSTALL_HINT)), r.notes().toString());
+        assertTrue(r.summary().contains("apt-get install -y ngspice"), r.summary());
+        assertTrue(r.markdown().contains("## Not run"), r.markdown());
+        assertTrue(r.checks().stream().noneMatch(c -> c.name().startsWith("ngspice")), "no ngspice check");
+        assertTrue(r.checks().stream().anyMatch(c -> c.name().equals("xbar spice export + solve") && c.cases() > 0));
     }
 }
