@@ -89,12 +89,13 @@ public final class ValidationSuite {
     private final List<Check> checks = new ArrayList<>(List.of(referenceResidual, referenceKcl, referenceBanded,
             referenceHand, referenceIdeal, kernelCurrents, kernelVoltages, kernelResidual, kernelBatch, kernelIdeal,
             transfer, netlist));
-    private final boolean ngspice = NgSpice.isAvailable();
+    private final boolean ngspice;
     private Path scratch;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
-    private ValidationSuite() {
+    private ValidationSuite(boolean ngspice) {
+        this.ngspice = ngspice;
     }
 
     /**
