@@ -48,6 +48,8 @@ public final class ValidationSuite {
     static final double NETLIST = 1e-9;
     /** ngspice prints 16 digits, but its own solve pivots with a relative threshold of 1e-3. */
     static final double NGSPICE = 1e-6;
+    /** ngspice cases per family in the quick subset: each is a process start. */
+    static final int QUICK_NGSPICE = 2;
 
     /** Receives progress; called on the thread that runs the suite. */
     public interface Listener {
@@ -90,6 +92,9 @@ public final class ValidationSuite {
             referenceHand, referenceIdeal, kernelCurrents, kernelVoltages, kernelResidual, kernelBatch, kernelIdeal,
             transfer, netlist));
     private final boolean ngspice;
+    private boolean quick;
+    /** ngspice runs per family so far; the quick subset runs it on {@link #QUICK_NGSPICE} per family. */
+    private final Map<String, Integer> ngspiceRuns = new java.util.HashMap<>();
     private Path scratch;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
@@ -125,6 +130,7 @@ public final class ValidationSuite {
 
     private ValidationReport campaign(long seed, boolean quick, Listener listener) {
         long start = System.nanoTime();
+        this.quick = quick;
         List<ValidationCase> cases = ValidationCases.campaign(seed, quick);
         for (String part : new String[] {"reference", "kernel", "transfer", "xbar spice"}) {
             seconds.put(part, 0.0);
@@ -211,7 +217,7 @@ public final class ValidationSuite {
         } finally {
             time("xbar spice", t);
         }
-        if (!ngspice) {
+        if (!ngspice || quick && ngspiceRuns.merge(c.family(), 1, Integer::sum) > QUICK_NGSPICE) {
             return;
         }
         t = System.nanoTime();
