@@ -45,7 +45,7 @@ public final class DemoCommand implements Command {
     /**
      * Default layer: the 3x3x256 receptive field of a convolution with 36 output channels (9 x 2
      * full tiles per mapping). The whole 3x3x256x256 convolution ({@code --layer 2304x256}, 135
-     * tiles per mapping) takes 1.5-4 minutes on 2 cores, over the one-minute budget of the default.
+     * tiles per mapping) needs 1.5 minutes or more on 2 cores, over the one-minute budget of the default.
      */
     static final String DEFAULT_LAYER = "2304x36";
     static final String QUICK_LAYER = "128x16";
