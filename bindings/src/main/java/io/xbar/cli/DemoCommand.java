@@ -1,21 +1,55 @@
-// DemoCommand: `xbar demo`, the main job on a built-in seeded workload; prints what parasitics do to an MVM.
+// DemoCommand: `xbar demo`, the main job on a built-in seeded workload: one crossbar solve, then a layer mapped three ways, with pictures.
 package io.xbar.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
 import io.xbar.kernel.ProgrammedCrossbar;
 import io.xbar.kernel.Solution;
+import io.xbar.mapping.Encoding;
+import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.MappingOptions;
+import io.xbar.mapping.Preset;
+import io.xbar.mapping.QuantizedInputs;
+import io.xbar.mapping.QuantizedWeights;
+import io.xbar.mapping.Quantizer;
+import io.xbar.mapping.Tile;
+import io.xbar.mapping.TrainedLikeData;
+import io.xbar.plot.ColumnNonideality;
+import io.xbar.plot.IrDrop;
+import io.xbar.plot.Plots;
 
 /**
- * Runs the built-in default workload: a seeded {@code 256 x 256} crossbar with MODEL.md default
- * parameters (cells uniform in [g_off, g_on], 2.5 ohm wires, inputs at up to v_read), solved
- * exactly, and reports how far the column currents fall below the ideal product and how long it
- * took.
+ * Runs the built-in default workload with MODEL.md default parameters:
+ * <ol>
+ *   <li>a seeded {@code 256 x 256} crossbar (cells uniform in [g_off, g_on], 2.5 ohm wires,
+ *       inputs up to v_read), solved exactly: how far the column currents fall below the ideal
+ *       product, the residual and the time;</li>
+ *   <li>a seeded trained-like layer mapped {@code naive}, {@code mdm} and {@code optimized} onto
+ *       {@code 256 x 256} tiles, a batch of trained-like activations run through it with
+ *       parasitics (exact transfer matrices, one per tile): NF, {@code mvm_rel_error}, NF
+ *       reduction vs naive and time per mapping;</li>
+ *   <li>pictures: the IR-drop map of the naive mapping's most distorted tile and the per-column NF
+ *       of the three mappings.</li>
+ * </ol>
  */
 public final class DemoCommand implements Command {
+    /**
+     * Default layer: the 3x3x256 receptive field of a convolution with 36 output channels (9 x 2
+     * full tiles per mapping). The whole 3x3x256x256 convolution ({@code --layer 2304x256}, 135
+     * tiles per mapping) needs 1.5 minutes or more on 2 cores, over the one-minute budget of the default.
+     */
+    static final String DEFAULT_LAYER = "2304x36";
+    static final String QUICK_LAYER = "128x16";
+
     @Override
     public String name() {
         return "demo";
@@ -23,24 +57,53 @@ public final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "run the built-in default workload (seeded 256x256 crossbar, default parameters)";
+        return "run the built-in default workload (a 256x256 crossbar, then a trained-like layer mapped naive/mdm/optimized, with pictures)";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) {
-        Flags f = Flags.parse(args, Set.of("size", "seed"), Set.of("help"));
+    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        Flags f = Flags.parse(args, Set.of("size", "seed", "out", "layer", "batch"), Set.of("help", "no-plots", "quick"));
         if (f.has("help")) {
-            out.println("usage: xbar demo [--size N (256)] [--seed S (2026)]");
+            out.println("usage: xbar demo [--out DIR (xbar-demo)] [--no-plots] [--quick] [--layer KxN (" + DEFAULT_LAYER
+                    + ")] [--batch B (64)] [--size N (256)] [--seed S (2026)]");
+            out.println(FlagSets.helpLine("--out DIR", "where the pictures go (created if missing)"));
+            out.println(FlagSets.helpLine("--no-plots", "write no pictures"));
+            out.println(FlagSets.helpLine("--quick", "small sizes (64x64 crossbar and tiles, " + QUICK_LAYER + " layer, 8 vectors)"));
+            out.println(FlagSets.helpLine("--layer KxN", "layer weights K inputs x N outputs (2304x256: a whole 3x3x256x256 convolution, ~7x the time)"));
+            out.println(FlagSets.helpLine("--batch B", "activation vectors run through the layer"));
+            out.println(FlagSets.helpLine("--size N", "side of the single crossbar and of the tiles"));
             return 0;
         }
-        int size = f.integer("size", 256);
-        if (size < 1 || size > 4096) {
-            throw new UsageException("--size must be in 1..4096, got " + size);
+        if (!f.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + f.positional().get(0) + "'");
+        }
+        boolean quick = f.has("quick");
+        int size = f.integer("size", quick ? 64 : 256);
+        if (size < 14 || size > 4096) {
+            throw new UsageException("--size must be in 14..4096 (a tile holds at least one output's 14 columns), got " + size);
         }
         long seed = f.integer("seed", 2026);
-        double gOn = 1e-4;
-        double gOff = 1e-6;
-        double vRead = 0.2;
+        int[] layer = layer(f.string("layer", quick ? QUICK_LAYER : DEFAULT_LAYER));
+        int batch = f.integer("batch", quick ? 8 : 64);
+        if (batch < 1 || batch > 4096) {
+            throw new UsageException("--batch must be in 1..4096, got " + batch);
+        }
+        boolean plots = !f.has("no-plots");
+        Path dir = Path.of(f.string("out", "xbar-demo")).toAbsolutePath().normalize();
+        if (plots && Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--out " + f.string("out", "xbar-demo") + " exists and is not a directory");
+        }
+        Circuit circuit = Circuit.DEFAULT;
+        singleCrossbar(out, size, seed, circuit);
+        layerStudy(out, size, seed, layer, batch, circuit, plots ? dir : null);
+        return 0;
+    }
+
+    /** Part 1: one seeded crossbar, solved exactly. */
+    private static void singleCrossbar(PrintStream out, int size, long seed, Circuit circuit) {
+        double gOn = MappingOptions.DEFAULT.gOn();
+        double gOff = MappingOptions.DEFAULT.gOff();
+        double vRead = MappingOptions.DEFAULT.vRead();
         java.util.Random rnd = new java.util.Random(seed);
         double[] g = new double[size * size];
         for (int k = 0; k < g.length; k++) {
@@ -50,7 +113,6 @@ public final class DemoCommand implements Command {
         for (int i = 0; i < size; i++) {
             v[i] = vRead * rnd.nextDouble();
         }
-        Circuit circuit = Circuit.DEFAULT;
         out.printf("xbar demo: %dx%d crossbar, cells uniform in [%.0e, %.0e] S, r_wl = r_bl = %.1f ohm, inputs in [0, %.1f] V (seed %d)%n",
                 size, size, gOff, gOn, circuit.wordLine(), vRead, seed);
         long t0 = System.nanoTime();
@@ -80,6 +142,83 @@ public final class DemoCommand implements Command {
         out.printf("  time: program %.1f ms, solve %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
         out.printf("  output distortion (I_ideal - I) / I_ideal: mean %.2f%%, worst %.2f%% (column %d, farthest from the driver is column %d)%n",
                 100 * sum / size, 100 * worst, worstColumn, size - 1);
-        return 0;
+    }
+
+    /** Part 2 and 3: a trained-like layer mapped three ways, run with parasitics; the table and the pictures. */
+    private static void layerStudy(PrintStream out, int size, long seed, int[] layer, int batch, Circuit circuit, Path dir)
+            throws IOException {
+        int k = layer[0];
+        int n = layer[1];
+        MappingOptions base = MappingOptions.DEFAULT.withTile(size, size);
+        QuantizedWeights weights = Quantizer.weights(TrainedLikeData.weights(k, n, seed), k, n, base.weightBits(),
+                Encoding.DIFFERENTIAL, false);
+        QuantizedInputs inputs = Quantizer.inputs(TrainedLikeData.activations(batch, k, seed + 1, seed + 2), batch, k,
+                base.inputBits(), false, false);
+        out.println();
+        out.printf("layer: trained-like %d x %d weights (seed %d), %d trained-like activation vectors, %d-bit weights %s in %d-bit cells,"
+                        + " %d-bit inputs through a %d-bit DAC, %dx%d tiles, exact parasitics%n",
+                k, n, seed, batch, base.weightBits(), base.encoding().label(), base.cellBits(), base.inputBits(), base.dacBits(),
+                size, size);
+        out.printf("  %-10s %6s %10s %14s %22s %8s%n", "mapping", "tiles", "NF", "mvm_rel_error", "NF reduction vs naive", "time");
+        Map<String, double[]> columnNf = new LinkedHashMap<>();
+        double naiveNf = Double.NaN;
+        LayerMapping naive = null;
+        ColumnNonideality.Run naiveRun = null;
+        for (Preset p : new Preset[] {Preset.NAIVE, Preset.MDM, Preset.OPTIMIZED}) {
+            long start = System.nanoTime();
+            LayerMapping m = LayerMapping.map(weights, base.withPreset(p), circuit.drive(), circuit.senseAt());
+            ColumnNonideality.Run r = ColumnNonideality.run(m, inputs, circuit);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double nf = r.result().nonidealityFactor();
+            if (p == Preset.NAIVE) {
+                naiveNf = nf;
+                naive = m;
+                naiveRun = r;
+            }
+            String reduction = p == Preset.NAIVE ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * (naiveNf - nf) / naiveNf);
+            out.printf(Locale.ROOT, "  %-10s %6d %10.5f %14.5f %22s %7.1fs%n", p.label(), m.tiles().size(), nf,
+                    r.result().mvmRelativeError(), reduction, seconds);
+            columnNf.put(p.label(), r.columnNf());
+        }
+        if (dir == null) {
+            return;
+        }
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        Path irPng = dir.resolve("ir-drop-tile.png");
+        int worst = Math.max(0, naiveRun.worstTile());
+        Tile tile = naive.tiles().get(worst);
+        double vRead = base.vRead();
+        double[] v = new double[tile.rows()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = tile.rowMap()[i] < 0 ? 0 : vRead;
+        }
+        double[] rel = IrDrop.relativeCellVoltage(tile.rows(), tile.cols(), circuit, tile.conductances(), v);
+        Plots.irDropMap(irPng, tile.rows(), tile.cols(), rel, String.format(Locale.ROOT,
+                "IR drop in tile (%d, %d) of the naive mapping (its most distorted, NF %.3f), every used row at v_read = %.1f V",
+                tile.rowBlock(), tile.colBlock(), naiveRun.result().tileNonidealityFactor(worst), vRead));
+        Path nfPng = dir.resolve("column-nf.png");
+        Plots.columnNf(nfPng, columnNf, String.format(Locale.ROOT,
+                "Per-column NF of a %d x %d trained-like layer on %dx%d tiles: naive vs mdm vs optimized", k, n, size, size));
+        out.printf(Locale.ROOT, "pictures (%.1fs):%n  %s  IR-drop map (cell voltage / ideal) of the naive mapping's most distorted tile%n"
+                + "  %s  NF per physical column, naive vs mdm vs optimized%n", (System.nanoTime() - t0) / 1e9, irPng, nfPng);
+    }
+
+    static int[] layer(String s) {
+        String p = s.trim().toLowerCase(Locale.ROOT);
+        int x = p.indexOf('x');
+        try {
+            if (x < 0) {
+                throw new NumberFormatException();
+            }
+            int k = Integer.parseInt(p.substring(0, x));
+            int n = Integer.parseInt(p.substring(x + 1));
+            if (k < 1 || n < 1 || (long) k * n > 1L << 24) {
+                throw new NumberFormatException();
+            }
+            return new int[] {k, n};
+        } catch (NumberFormatException e) {
+            throw new UsageException("--layer: '" + s + "' is not K x N (inputs x outputs, e.g. 2304x256, at most 2^24 weights)");
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.xbar.mapping.MappingOptions;
 import io.xbar.mapping.Preset;
 import io.xbar.mapping.QuantizedWeights;
 import io.xbar.mapping.TiledMvm;
+import io.xbar.plot.Plots;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,13 +29,14 @@ import java.util.Set;
 /**
  * The design-space study done by hand today: every combination of {@code --tiles},
  * {@code --wires} (both {@code r_wl} and {@code r_bl}) and {@code --mappings}, the other settings
- * from the usual flags. Writes {@code DIR/sweep.csv} and {@code DIR/sweep.json}; shows a progress
+ * from the usual flags. Writes {@code DIR/sweep.csv}, {@code DIR/sweep.json} and the picture
+ * {@code DIR/sweep-nf.png} (NF vs tile size; {@code --no-plots} turns it off); shows a progress
  * bar on stderr when it is a terminal.
  */
 public final class SweepCommand implements Command {
     private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
             Set.of("weights", "inputs", "out", "tiles", "wires", "mappings", "calibration"));
-    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
+    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH, Set.of("no-plots"));
 
     /** One point of the sweep. */
     record Point(int tileRows, int tileCols, double wire, Preset preset, int tiles, double nf, double mvmRelError,
@@ -58,7 +60,8 @@ public final class SweepCommand implements Command {
             out.println(FlagSets.helpLine("--tiles LIST", "square sizes or RxC, comma-separated (default 64,128,256,512,1024)"));
             out.println(FlagSets.helpLine("--wires LIST", "r_wl = r_bl values in ohms (default 1,2.5,5)"));
             out.println(FlagSets.helpLine("--mappings LIST", "presets (default naive,mdm,optimized)"));
-            out.println(FlagSets.helpLine("--out DIR", "writes DIR/sweep.csv and DIR/sweep.json (DIR is created)"));
+            out.println(FlagSets.helpLine("--out DIR", "writes DIR/sweep.csv, DIR/sweep.json and DIR/sweep-nf.png (DIR is created)"));
+            out.println(FlagSets.helpLine("--no-plots", "write no picture"));
             out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
             out.println(MappingFlags.HELP);
             out.println(CircuitFlags.HELP);
@@ -121,7 +124,25 @@ public final class SweepCommand implements Command {
         writeAtomically(dir.resolve("sweep.csv"), csv(points));
         JsonFiles.write(dir.resolve("sweep.json"), json(points, options, base, inputs.quantized().batch(), weights));
         out.println("swept " + total + " points into " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.json"));
+        if (!flags.has("no-plots")) {
+            Path png = dir.resolve("sweep-nf.png");
+            Plots.sweepNf(png, plotPoints(points, wires.size() > 1), String.format(Locale.ROOT,
+                    "Layer NF vs tile size (%d x %d weights, %d vectors)", weights.inputs(), weights.outputs(),
+                    inputs.quantized().batch()));
+            out.println("picture: " + png + "  layer NF vs tile size, one line per mapping"
+                    + (wires.size() > 1 ? " and wire resistance" : ""));
+        }
         return 0;
+    }
+
+    /** One line per mapping, or per mapping and wire when several wires were swept. */
+    static List<Plots.SweepPoint> plotPoints(List<Point> points, boolean byWire) {
+        List<Plots.SweepPoint> list = new ArrayList<>(points.size());
+        for (Point p : points) {
+            String series = byWire ? p.preset.label() + ", r_wl = r_bl = " + p.wire + " ohm" : p.preset.label();
+            list.add(new Plots.SweepPoint(p.tileRows + "x" + p.tileCols, series, p.nf));
+        }
+        return list;
     }
 
     private static void bar(PrintStream err, int done, int total, int[] tile, double wire, Preset p) {
