@@ -18,7 +18,7 @@ import java.util.Random;
  * <ol>
  *   <li>circuit: program a 128 x 64 crossbar, read its output currents with and without
  *       parasitics, solve a batch, and take its transfer matrix;</li>
- *   <li>layer: map a 576 x 64 weight matrix (a 3x3x64x64 convolution) with the naive, mdm and
+ *   <li>layer: map a 288 x 16 weight matrix (a 3x3 convolution, 32 to 16 channels) with the naive, mdm and
  *       optimized presets onto 64 x 64 tiles and compare NF and mvm_rel_error.</li>
  * </ol>
  * Run from the repository root (JDK 25; the first line builds and lists the dependencies):
@@ -71,8 +71,8 @@ public final class XbarExample {
                 batch, batchCurrents[0], viaT);
 
         // 2. Layer level: one convolution layer on 64 x 64 tiles, three mappings.
-        int k = 576;
-        int out = 64;
+        int k = 288;
+        int out = 16;
         double[] w = TrainedLikeData.weights(k, out, 7);
         double[] x = TrainedLikeData.activations(8, k, 8);
         System.out.println("mapping     tiles   NF          mvm_rel_error");
