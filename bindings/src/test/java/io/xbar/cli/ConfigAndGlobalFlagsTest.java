@@ -209,6 +209,33 @@ class ConfigAndGlobalFlagsTest {
         assertTrue(help.out().contains("--config FILE") && help.out().contains("--verbose"), help.out());
     }
 
+    @Test
+    void quietSilencesInformationalLinesAndThreadsKeepResults() throws IOException {
+        CommandTesting.Run loud = CommandTesting.run("map", "--weights", w.toString(), "--out", dir.resolve("m1").toString(),
+                "--tile", "16x16");
+        assertEquals(0, loud.status(), loud.err());
+        assertTrue(loud.out().startsWith("mapped 20x4 weights onto"), loud.out());
+        CommandTesting.Run quiet = CommandTesting.run("map", "--weights", w.toString(), "--out",
+                dir.resolve("m2").toString(), "--tile", "16x16", "--quiet");
+        assertEquals(0, quiet.status(), quiet.err());
+        assertEquals("", quiet.out());
+        assertEquals("", quiet.err());
+        assertTrue(Files.exists(dir.resolve("m2").resolve("mapping.json")), "quiet still writes the mapping");
+
+        Path y1 = dir.resolve("y1.npy");
+        Path y2 = dir.resolve("y2.npy");
+        assertEquals(0, CommandTesting.run("mvm", "--weights", w.toString(), "--inputs", x.toString(), "--out",
+                y1.toString(), "--tile", "16x16").status());
+        CommandTesting.Run threaded = CommandTesting.run("mvm", "--weights", w.toString(), "--inputs", x.toString(),
+                "--out", y2.toString(), "--tile", "16x16", "--threads", "1");
+        assertEquals(0, threaded.status(), threaded.err());
+        // 16x16 tiles are below the kernel's threading size: its automatic choice is one thread too.
+        assertArrayEquals(Npy.read(y1).toArray(), Npy.read(y2).toArray(), 0.0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> io.xbar.mapping.TransferFunction.exact(-1));
+        assertTrue(e.getMessage().contains("threads must be >= 0 (0 = automatic), got -1"), e.getMessage());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
