@@ -24,22 +24,22 @@ public final class Crossbar {
         this.conductances = conductances;
     }
 
-    /** Word lines {@code M}. */
+    /** {@return the number of word lines {@code M}} */
     public int rows() {
         return programmed.rows();
     }
 
-    /** Bit lines {@code N}. */
+    /** {@return the number of bit lines {@code N}} */
     public int cols() {
         return programmed.cols();
     }
 
-    /** The circuit (parasitics) this crossbar was built with. */
+    /** {@return the circuit (parasitics) this crossbar was built with} */
     public Circuit circuit() {
         return circuit;
     }
 
-    /** A copy of the programmed conductances, row-major {@code M x N} siemens. */
+    /** {@return a copy of the programmed conductances, row-major {@code M x N} siemens} */
     public double[] conductances() {
         return conductances.clone();
     }
@@ -60,6 +60,8 @@ public final class Crossbar {
      * As {@link #solve(double[])}, also returning the node voltages {@code u} (word line) and
      * {@code w} (bit line), row-major {@code M x N}.
      *
+     * @param voltages {@code M} word-line voltages (V), finite
+     * @return a fresh solution owned by the caller, with {@code wordLineVoltages()} and {@code bitLineVoltages()}
      * @throws IllegalArgumentException naming the length or the first non-finite voltage
      * @throws ConvergenceException     when the solver misses its residual target
      */
@@ -92,6 +94,8 @@ public final class Crossbar {
     /**
      * The exact transfer matrix {@code T}, row-major {@code M x N}: {@code I = V . T} for every
      * {@code V}, and row {@code i} equals {@code solve(e_i).currents()}.
+     *
+     * @return a fresh row-major {@code M x N} array (siemens)
      */
     public double[] transfer() {
         return new TransferMatrix(rows(), cols(), circuit).compute(conductances);

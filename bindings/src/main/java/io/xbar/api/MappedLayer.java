@@ -28,27 +28,27 @@ public final class MappedLayer {
         this.circuit = circuit;
     }
 
-    /** Activations per input vector {@code K}. */
+    /** {@return the activations per input vector {@code K}} */
     public int inputs() {
         return mapping.inputs();
     }
 
-    /** Outputs per vector {@code N_out}. */
+    /** {@return the outputs per vector {@code N_out}} */
     public int outputs() {
         return mapping.outputs();
     }
 
-    /** Number of crossbar tiles the layer occupies. */
+    /** {@return the number of crossbar tiles the layer occupies} */
     public int tiles() {
         return mapping.tiles().size();
     }
 
-    /** The mapping options used. */
+    /** {@return the mapping options used} */
     public MappingOptions options() {
         return mapping.options();
     }
 
-    /** The circuit of every tile. */
+    /** {@return the circuit of every tile} */
     public Circuit circuit() {
         return circuit;
     }
@@ -56,6 +56,8 @@ public final class MappedLayer {
     /**
      * The underlying mapping of the mapping layer (tiles, conductances, row and column labels), for
      * callers that need more than this facade offers. It is immutable.
+     *
+     * @return the mapping of the mapping layer
      */
     public LayerMapping mapping() {
         return mapping;
@@ -68,6 +70,7 @@ public final class MappedLayer {
      * @param activations row-major {@code batch x inputs()}, finite and {@code >= 0} unless the
      *                    options allow signed inputs; copied
      * @param batch       number of vectors, {@code >= 1}
+     * @return the outputs, the ideal outputs, NF (overall and per tile) and {@code mvm_rel_error}
      * @throws IllegalArgumentException naming the batch, the length or the first bad activation
      * @throws ConvergenceException     never for the exact transfer method; declared for solvers that iterate
      */

@@ -29,19 +29,19 @@ public record MvmResult(int batch, int outputs, double[] y, double[] yIdeal, dou
         tileNonidealityFactors = tileNonidealityFactors.clone();
     }
 
-    /** A copy of the layer output, row-major {@code batch x outputs}. */
+    /** {@return a copy of the layer output, row-major {@code batch x outputs}} */
     @Override
     public double[] y() {
         return y.clone();
     }
 
-    /** A copy of the ideal quantized output, row-major {@code batch x outputs}. */
+    /** {@return a copy of the ideal quantized output, row-major {@code batch x outputs}} */
     @Override
     public double[] yIdeal() {
         return yIdeal.clone();
     }
 
-    /** A copy of the per-tile NF, row-block-major. */
+    /** {@return a copy of the per-tile NF, row-block-major} */
     @Override
     public double[] tileNonidealityFactors() {
         return tileNonidealityFactors.clone();

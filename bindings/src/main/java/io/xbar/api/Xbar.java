@@ -49,6 +49,7 @@ public final class Xbar {
      *
      * @param wordLine word-line resistance per cell segment, ohms, {@code >= 0} ({@code 0} is an exact short)
      * @param bitLine  bit-line resistance per cell segment, ohms, {@code >= 0}
+     * @return the circuit
      * @throws IllegalArgumentException naming the resistance when it is negative, NaN or infinite
      */
     public static Circuit circuit(double wordLine, double bitLine) {
@@ -68,6 +69,7 @@ public final class Xbar {
      * @param access   cell access-transistor resistance (1T1R), ohms, {@code >= 0}
      * @param drive    where the word lines are driven
      * @param senseAt  where the bit lines are sensed
+     * @return the circuit
      * @throws IllegalArgumentException naming the parameter that is negative, not finite or missing
      */
     public static Circuit circuit(double wordLine, double bitLine, double source, double sense, double access,
@@ -94,6 +96,7 @@ public final class Xbar {
      * @param circuit      the parasitics
      * @param conductances row-major {@code rows x cols} cell conductances in siemens, finite and {@code >= 0};
      *                     copied, so later changes to the array do not reach the crossbar
+     * @return the programmed crossbar
      * @throws IllegalArgumentException naming the shape, the circuit or the first bad conductance
      */
     public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances) {
@@ -104,6 +107,12 @@ public final class Xbar {
      * As {@link #crossbar(int, int, Circuit, double[])} with explicit solver options (tolerance,
      * iteration limit, threads for batches).
      *
+     * @param rows         word lines {@code M >= 1}
+     * @param cols         bit lines {@code N >= 1}
+     * @param circuit      the parasitics
+     * @param conductances row-major {@code rows x cols} siemens, finite and {@code >= 0}; copied
+     * @param options      solver options, e.g. {@code SolverOptions.DEFAULT.withThreads(4)}
+     * @return the programmed crossbar
      * @throws IllegalArgumentException naming the shape, the circuit, the options or the first bad conductance
      */
     public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances, SolverOptions options) {
@@ -121,6 +130,11 @@ public final class Xbar {
      * solver: row-major {@code rows x cols}, row {@code i} the column currents for 1 V on word line
      * {@code i} and 0 V elsewhere.
      *
+     * @param rows         word lines {@code M >= 1}
+     * @param cols         bit lines {@code N >= 1}
+     * @param circuit      the parasitics
+     * @param conductances row-major {@code rows x cols} siemens, finite and {@code >= 0}
+     * @return a fresh row-major {@code rows x cols} array (siemens)
      * @throws IllegalArgumentException naming the shape, the circuit or the first bad conductance
      */
     public static double[] transfer(int rows, int cols, Circuit circuit, double[] conductances) {
@@ -134,6 +148,13 @@ public final class Xbar {
      * Maps a weight matrix with a preset and the default options of MODEL.md (8-bit weights, 1 bit
      * per cell, differential signed encoding, 256x256 tiles, 8-bit inputs, ideal ADC).
      *
+     * @param weights row-major {@code inputs x outputs}, finite; copied
+     * @param inputs  {@code K >= 1}
+     * @param outputs {@code N_out >= 1}
+     * @param preset  {@code NAIVE}, {@code MDM} or {@code OPTIMIZED}
+     * @param circuit the parasitics of every tile
+     * @return the mapped layer
+     * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument
      * @see #map(double[], int, int, MappingOptions, Circuit)
      */
     public static MappedLayer map(double[] weights, int inputs, int outputs, Preset preset, Circuit circuit) {
@@ -151,6 +172,7 @@ public final class Xbar {
      * @param outputs {@code N_out >= 1}
      * @param options quantization, tile size, layout and device; see {@link MappingOptions}
      * @param circuit the parasitics of every tile (its drive and sense sides also steer the mapping)
+     * @return the mapped layer
      * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument
      */
     public static MappedLayer map(double[] weights, int inputs, int outputs, MappingOptions options, Circuit circuit) {

@@ -42,6 +42,8 @@ public final class ConfigFile {
     /**
      * Reads and checks the shape of a configuration file.
      *
+     * @param file the JSON file
+     * @return its entries, checked to be strings, numbers or booleans
      * @throws UsageException one line naming the file and what is wrong with it (missing, not JSON,
      *                        not an object, a value that is an array, object or null)
      */
@@ -80,12 +82,12 @@ public final class ConfigFile {
         return new ConfigFile(file, entries);
     }
 
-    /** The file this configuration came from. */
+    /** {@return the file this configuration came from} */
     public Path file() {
         return file;
     }
 
-    /** The raw entries in file order. */
+    /** {@return the entries in file order, unmodifiable} */
     public Map<String, JsonNode> entries() {
         return java.util.Collections.unmodifiableMap(entries);
     }

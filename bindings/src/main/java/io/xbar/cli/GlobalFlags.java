@@ -44,6 +44,8 @@ public final class GlobalFlags {
     /**
      * The shared settings of a parsed command line.
      *
+     * @param flags the parsed flags (from {@link Flags#parse} or the launcher's pre-scan)
+     * @return the thread count and the quiet and verbose switches
      * @throws UsageException when {@code --threads} is not an integer >= 1, or both --quiet and --verbose are set
      */
     public static Settings settings(Flags flags) {
@@ -64,28 +66,33 @@ public final class GlobalFlags {
         return ScopedValue.where(CURRENT, settings).call(body);
     }
 
-    /** The settings of the command line running on this thread ({@link Settings#NONE} outside {@link Main#run}). */
+    /** {@return the settings of the command line running on this thread ({@link Settings#NONE} outside {@link Main#run})} */
     public static Settings current() {
         return CURRENT.isBound() ? CURRENT.get() : Settings.NONE;
     }
 
-    /** True when the running command line asked for {@code --quiet}: no progress bars, no informational lines. */
+    /** {@return true when the running command line asked for {@code --quiet}: no progress bars, no informational lines} */
     public static boolean quiet() {
         return current().quiet();
     }
 
-    /** True when the running command line asked for {@code --verbose}. */
+    /** {@return true when the running command line asked for {@code --verbose}} */
     public static boolean verbose() {
         return current().verbose();
     }
 
-    /** The {@code --threads} of the running command line, or {@code fallback} when it was not given. */
+    /**
+     * The thread count to use.
+     *
+     * @param fallback what the command uses when {@code --threads} was not given
+     * @return the {@code --threads} of the running command line, or {@code fallback}
+     */
     public static int threads(int fallback) {
         int t = current().threads();
         return t > 0 ? t : fallback;
     }
 
-    /** True when a progress bar may be drawn: stderr is a terminal and {@code --quiet} is off. */
+    /** {@return true when a progress bar may be drawn: the console is a terminal and {@code --quiet} is off} */
     public static boolean progress() {
         java.io.Console console = System.console();
         return !quiet() && console != null && console.isTerminal();
