@@ -58,11 +58,20 @@ public final class Main {
                 return status;
             }
             GlobalFlags.Settings settings = GlobalFlags.settings(Flags.parseGlobal(rest));
+            // Process-wide, so put back afterwards: Main.run also serves simulators in-process.
+            int blasThreads = Blas.threads();
             if (settings.threads() > 0) {
                 Blas.setThreads(settings.threads());
             }
             long start = System.nanoTime();
-            int status = GlobalFlags.with(settings, () -> command.run(rest, out, err));
+            int status;
+            try {
+                status = GlobalFlags.with(settings, () -> command.run(rest, out, err));
+            } finally {
+                if (settings.threads() > 0) {
+                    Blas.setThreads(blasThreads);
+                }
+            }
             if (settings.verbose()) {
                 err.printf(Locale.ROOT, "xbar %s: %.3f s (exit %d, threads %s)%n", command.name(),
                         (System.nanoTime() - start) * 1e-9, status,

@@ -202,9 +202,12 @@ class ConfigAndGlobalFlagsTest {
         CommandTesting.Run quiet = CommandTesting.run(concat(base, "--quiet"));
         assertEquals(0, quiet.status());
         assertEquals("", quiet.err());
-        CommandTesting.Run verbose = CommandTesting.run(concat(base, "--verbose", "--threads", "2"));
+        int blasThreads = io.xbar.blas.Blas.threads();
+        int other = blasThreads == 1 ? 2 : 1;
+        CommandTesting.Run verbose = CommandTesting.run(concat(base, "--verbose", "--threads", Integer.toString(other)));
+        assertEquals(blasThreads, io.xbar.blas.Blas.threads(), "the process-wide OpenBLAS thread count is restored");
         assertEquals(0, verbose.status(), verbose.err());
-        assertTrue(verbose.err().startsWith("xbar solve: ") && verbose.err().contains("threads 2"), verbose.err());
+        assertTrue(verbose.err().startsWith("xbar solve: ") && verbose.err().contains("threads " + other), verbose.err());
         CommandTesting.Run help = CommandTesting.run("mvm", "--help");
         assertTrue(help.out().contains("--config FILE") && help.out().contains("--verbose"), help.out());
     }
