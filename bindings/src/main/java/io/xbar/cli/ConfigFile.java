@@ -108,8 +108,10 @@ public final class ConfigFile {
      * Adds this file's settings to what the command line gave: values of declared valued flags not
      * on the command line, and switches set to {@code true}.
      *
-     * @param given    valued flags from the command line (updated in place)
-     * @param switches switches from the command line (updated in place)
+     * @param given         valued flags from the command line (updated in place)
+     * @param givenSwitches switches from the command line (updated in place)
+     * @param valued        the valued flags the command declares
+     * @param switches      the switches the command declares
      * @throws UsageException naming the key and the file for an unknown key or a mistyped value
      */
     void applyTo(Map<String, String> given, Set<String> givenSwitches, Set<String> valued, Set<String> switches) {
