@@ -22,10 +22,51 @@ public final class Flags {
     }
 
     /**
+     * Parses a command line. Every command also accepts the shared flags of {@link GlobalFlags}
+     * ({@code --config FILE --threads N --quiet --verbose}); a {@code --config} file's entries
+     * become values of the declared flags not given on the command line (see {@link ConfigFile}).
+     *
      * @param valued   flags that take a value (without the leading dashes)
      * @param switches flags that take none
      */
     public static Flags parse(String[] args, Set<String> valued, Set<String> switches) {
+        Set<String> allValued = FlagSets.union(valued, GlobalFlags.VALUED);
+        Set<String> allSwitches = FlagSets.union(switches, GlobalFlags.SWITCHES);
+        Flags f = parseDeclared(args, allValued, allSwitches);
+        if (f.values.containsKey("config")) {
+            ConfigFile.load(java.nio.file.Path.of(f.values.get("config"))).applyTo(f.values, f.switches, allValued, allSwitches);
+        }
+        return f;
+    }
+
+    /**
+     * Only the shared flags of {@link GlobalFlags} (and those of a {@code --config} file), picked
+     * from a command line whose other flags are not known yet; used by {@link Main} before it
+     * hands the command line to the command.
+     */
+    static Flags parseGlobal(String[] args) {
+        Flags f = new Flags();
+        for (int k = 0; k < args.length; k++) {
+            String a = args[k];
+            for (String name : GlobalFlags.VALUED) {
+                if (a.equals("--" + name) && k + 1 < args.length) {
+                    f.values.putIfAbsent(name, args[++k]);
+                } else if (a.startsWith("--" + name + "=")) {
+                    f.values.putIfAbsent(name, a.substring(name.length() + 3));
+                }
+            }
+            if (a.startsWith("--") && GlobalFlags.SWITCHES.contains(a.substring(2))) {
+                f.switches.add(a.substring(2));
+            }
+        }
+        if (f.values.containsKey("config")) {
+            // Only the shared keys here: the command's own parse checks every key against its declaration.
+            ConfigFile.load(java.nio.file.Path.of(f.values.get("config"))).applyShared(f.values, f.switches);
+        }
+        return f;
+    }
+
+    private static Flags parseDeclared(String[] args, Set<String> valued, Set<String> switches) {
         Flags f = new Flags();
         for (int k = 0; k < args.length; k++) {
             String a = args[k];
@@ -62,6 +103,7 @@ public final class Flags {
         return f;
     }
 
+    /** True when the flag was given, on the command line or in the {@code --config} file. */
     public boolean has(String name) {
         return values.containsKey(name) || switches.contains(name);
     }

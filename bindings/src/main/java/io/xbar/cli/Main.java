@@ -1,10 +1,12 @@
 // Main: entry point of the `xbar` command line; dispatches to subcommands, maps user errors to exit status 2.
 package io.xbar.cli;
 
+import io.xbar.blas.Blas;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 
 /** {@code xbar <command> [flags]}. See {@code xbar help} and MODEL.md section 5. */
@@ -47,8 +49,36 @@ public final class Main {
             err.println("xbar: unknown command '" + args[0] + "' (try 'xbar help')");
             return 2;
         }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
-            return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            if (FlagSets.wantsHelp(rest)) {
+                int status = command.run(rest, out, err);
+                out.println();
+                out.println("flags every command accepts:");
+                out.println(GlobalFlags.HELP);
+                return status;
+            }
+            GlobalFlags.Settings settings = GlobalFlags.settings(Flags.parseGlobal(rest));
+            // Process-wide, so put back afterwards: Main.run also serves simulators in-process.
+            int blasThreads = Blas.threads();
+            if (settings.threads() > 0) {
+                Blas.setThreads(settings.threads());
+            }
+            long start = System.nanoTime();
+            int status;
+            try {
+                status = GlobalFlags.with(settings, () -> command.run(rest, out, err));
+            } finally {
+                if (settings.threads() > 0) {
+                    Blas.setThreads(blasThreads);
+                }
+            }
+            if (settings.verbose()) {
+                err.printf(Locale.ROOT, "xbar %s: %.3f s (exit %d, threads %s)%n", command.name(),
+                        (System.nanoTime() - start) * 1e-9, status,
+                        settings.threads() > 0 ? Integer.toString(settings.threads()) : "default");
+            }
+            return status;
         } catch (UsageException e) {
             err.println("xbar " + command.name() + ": " + e.getMessage());
             return 2;

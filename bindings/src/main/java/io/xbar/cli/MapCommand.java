@@ -57,8 +57,10 @@ public final class MapCommand implements Command {
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
         write(mapping, circuit, dir);
-        out.println("mapped " + mapping.inputs() + "x" + mapping.outputs() + " weights onto " + mapping.tiles().size()
-                + " tiles of " + options.tileRows() + "x" + options.tileCols() + " (" + options.preset().label() + ") in " + dir);
+        if (!GlobalFlags.quiet()) {
+            out.println("mapped " + mapping.inputs() + "x" + mapping.outputs() + " weights onto " + mapping.tiles().size()
+                    + " tiles of " + options.tileRows() + "x" + options.tileCols() + " (" + options.preset().label() + ") in " + dir);
+        }
         return 0;
     }
 

@@ -51,7 +51,8 @@ public final class MvmCommand implements Command {
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
-        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit);
+        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit,
+                io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)));
         ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
         return 0;
     }

@@ -56,7 +56,8 @@ public final class NfCommand implements Command {
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         long start = System.nanoTime();
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
-        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit);
+        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit,
+                io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)));
         double seconds = (System.nanoTime() - start) / 1e9;
         NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);
         JsonFiles.write(report, r.toJson());

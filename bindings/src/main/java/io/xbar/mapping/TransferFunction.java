@@ -21,6 +21,19 @@ public interface TransferFunction {
      * circuit. The returned function is therefore not thread-safe: use one per thread.
      */
     static TransferFunction exact() {
+        return exact(0);
+    }
+
+    /**
+     * As {@link #exact()} with the OpenBLAS thread count of the kernel's {@link TransferMatrix}
+     * ({@code 0} lets it choose: 1 for small tiles, else all processors).
+     *
+     * @throws IllegalArgumentException if {@code threads < 0}
+     */
+    static TransferFunction exact(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = automatic), got " + threads);
+        }
         return new TransferFunction() {
             private TransferMatrix solver;
 
@@ -34,7 +47,7 @@ public interface TransferFunction {
                     return t;
                 }
                 if (solver == null || solver.rows() != rows || solver.cols() != cols || !solver.circuit().equals(circuit)) {
-                    solver = new TransferMatrix(rows, cols, circuit);
+                    solver = new TransferMatrix(rows, cols, circuit, threads);
                 }
                 return solver.compute(g);
             }

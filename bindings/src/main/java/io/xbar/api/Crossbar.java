@@ -1,0 +1,126 @@
+// Crossbar: a programmed crossbar of the Java API; solves vectors and batches and gives its transfer matrix.
+package io.xbar.api;
+
+import io.xbar.kernel.Circuit;
+import io.xbar.kernel.ConvergenceException;
+import io.xbar.kernel.ProgrammedCrossbar;
+import io.xbar.kernel.Solution;
+import io.xbar.kernel.TransferMatrix;
+
+/**
+ * An {@code M x N} crossbar with its conductances programmed, made by {@link Xbar#crossbar}. The
+ * factorizations are built once; each solve then costs a few sweeps over the array.
+ *
+ * <p>Thread safety: immutable; any number of threads may solve on one instance at once.
+ */
+public final class Crossbar {
+    private final ProgrammedCrossbar programmed;
+    private final Circuit circuit;
+    private final double[] conductances;
+
+    Crossbar(ProgrammedCrossbar programmed, Circuit circuit, double[] conductances) {
+        this.programmed = programmed;
+        this.circuit = circuit;
+        this.conductances = conductances;
+    }
+
+    /** {@return the number of word lines {@code M}} */
+    public int rows() {
+        return programmed.rows();
+    }
+
+    /** {@return the number of bit lines {@code N}} */
+    public int cols() {
+        return programmed.cols();
+    }
+
+    /** {@return the circuit (parasitics) this crossbar was built with} */
+    public Circuit circuit() {
+        return circuit;
+    }
+
+    /** {@return a copy of the programmed conductances, row-major {@code M x N} siemens} */
+    public double[] conductances() {
+        return conductances.clone();
+    }
+
+    /**
+     * The output currents for one input vector.
+     *
+     * @param voltages {@code M} word-line voltages (V), finite
+     * @return a fresh solution owned by the caller: {@code currents()} has {@code N} amperes
+     * @throws IllegalArgumentException naming the length or the first non-finite voltage
+     * @throws ConvergenceException     when the solver misses its residual target
+     */
+    public Solution solve(double[] voltages) {
+        return programmed.solve(vector(voltages), false);
+    }
+
+    /**
+     * As {@link #solve(double[])}, also returning the node voltages {@code u} (word line) and
+     * {@code w} (bit line), row-major {@code M x N}.
+     *
+     * @param voltages {@code M} word-line voltages (V), finite
+     * @return a fresh solution owned by the caller, with {@code wordLineVoltages()} and {@code bitLineVoltages()}
+     * @throws IllegalArgumentException naming the length or the first non-finite voltage
+     * @throws ConvergenceException     when the solver misses its residual target
+     */
+    public Solution solveWithNodeVoltages(double[] voltages) {
+        return programmed.solve(vector(voltages), true);
+    }
+
+    /**
+     * The output currents of a batch, spread over the solver's threads.
+     *
+     * @param voltages row-major {@code batch x M} volts, finite
+     * @param batch    number of vectors, {@code >= 0}
+     * @return row-major {@code batch x N} amperes
+     * @throws IllegalArgumentException naming the batch, the length or the first non-finite voltage
+     * @throws ConvergenceException     when the solver misses its residual target on a vector
+     */
+    public double[] currents(double[] voltages, int batch) {
+        int m = rows();
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        }
+        if (voltages == null || voltages.length != (long) batch * m) {
+            throw new IllegalArgumentException("voltages must have batch x rows = " + batch + "x" + m + " = "
+                    + ((long) batch * m) + " values, got " + (voltages == null ? "none" : voltages.length));
+        }
+        finite(voltages, m);
+        return batch == 0 ? new double[0] : programmed.currents(voltages.clone(), batch);
+    }
+
+    /**
+     * The exact transfer matrix {@code T}, row-major {@code M x N}: {@code I = V . T} for every
+     * {@code V}, and row {@code i} equals {@code solve(e_i).currents()}.
+     *
+     * @return a fresh row-major {@code M x N} array (siemens)
+     */
+    public double[] transfer() {
+        return new TransferMatrix(rows(), cols(), circuit).compute(conductances);
+    }
+
+    private double[] vector(double[] voltages) {
+        int m = rows();
+        if (voltages == null || voltages.length != m) {
+            throw new IllegalArgumentException("voltages must have " + m + " values (one per word line), got "
+                    + (voltages == null ? "none" : voltages.length));
+        }
+        for (int k = 0; k < m; k++) {
+            if (!Double.isFinite(voltages[k])) {
+                throw new IllegalArgumentException("voltages[" + k + "] = " + voltages[k] + " V is not finite");
+            }
+        }
+        return voltages.clone();
+    }
+
+    private static void finite(double[] v, int width) {
+        for (int k = 0; k < v.length; k++) {
+            if (!Double.isFinite(v[k])) {
+                throw new IllegalArgumentException("voltages[" + (k / width) + "][" + (k % width) + "] = " + v[k]
+                        + " V is not finite");
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+// Xbar: static entry points of the Java API (build a crossbar, transfer matrix, map a layer).
+package io.xbar.api;
+
+import io.xbar.kernel.Circuit;
+import io.xbar.kernel.CrossbarSolver;
+import io.xbar.kernel.Drive;
+import io.xbar.kernel.Sense;
+import io.xbar.kernel.SolverOptions;
+import io.xbar.kernel.TransferMatrix;
+import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.MappingOptions;
+import io.xbar.mapping.Preset;
+import io.xbar.mapping.QuantizedWeights;
+import io.xbar.mapping.Quantizer;
+
+/**
+ * The facade of xbar for other simulators. Two ways in:
+ * <ul>
+ *   <li>circuit level: {@link #crossbar} programs an {@code M x N} crossbar once; its
+ *       {@link Crossbar#solve solve}, {@link Crossbar#currents currents} (batch) and
+ *       {@link Crossbar#transfer transfer} then include every parasitic resistance of the
+ *       {@link Circuit};</li>
+ *   <li>layer level: {@link #map} quantizes, bit-slices and tiles a weight matrix; its
+ *       {@link MappedLayer#mvm mvm} runs activations through the tiles and reports the outputs,
+ *       the nonideality factor NF and {@code mvm_rel_error}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Crossbar xb = Xbar.crossbar(64, 32, Xbar.circuit(2.5, 2.5), conductances);
+ * double[] currents = xb.solve(voltages).currents();
+ * MappedLayer layer = Xbar.map(weights, 2304, 256, Preset.MDM, Circuit.DEFAULT);
+ * MvmResult r = layer.mvm(activations, batch);
+ * double nf = r.nonidealityFactor();
+ * }</pre>
+ *
+ * <p>Errors: {@link IllegalArgumentException} naming the argument and the offending value or shape;
+ * {@link io.xbar.kernel.ConvergenceException} passes through from the solver.
+ *
+ * <p>Thread safety: stateless; every method may be called from any thread, and what it returns is
+ * immutable.
+ */
+public final class Xbar {
+    private Xbar() {
+    }
+
+    /**
+     * A circuit with the given line resistances and the other parameters of {@link Circuit#DEFAULT}
+     * (no source, sense or access resistance, drivers left, sense amplifiers at the bottom).
+     *
+     * @param wordLine word-line resistance per cell segment, ohms, {@code >= 0} ({@code 0} is an exact short)
+     * @param bitLine  bit-line resistance per cell segment, ohms, {@code >= 0}
+     * @return the circuit
+     * @throws IllegalArgumentException naming the resistance when it is negative, NaN or infinite
+     */
+    public static Circuit circuit(double wordLine, double bitLine) {
+        ohms("wordLine", wordLine);
+        ohms("bitLine", bitLine);
+        Circuit d = Circuit.DEFAULT;
+        return new Circuit(wordLine, bitLine, d.source(), d.sense(), d.access(), d.drive(), d.senseAt());
+    }
+
+    /**
+     * A circuit with every parameter given.
+     *
+     * @param wordLine word-line resistance per cell segment, ohms, {@code >= 0}
+     * @param bitLine  bit-line resistance per cell segment, ohms, {@code >= 0}
+     * @param source   word-line driver series resistance, ohms, {@code >= 0}
+     * @param sense    sense-amplifier input resistance, ohms, {@code >= 0}
+     * @param access   cell access-transistor resistance (1T1R), ohms, {@code >= 0}
+     * @param drive    where the word lines are driven
+     * @param senseAt  where the bit lines are sensed
+     * @return the circuit
+     * @throws IllegalArgumentException naming the parameter that is negative, not finite or missing
+     */
+    public static Circuit circuit(double wordLine, double bitLine, double source, double sense, double access,
+                                  Drive drive, Sense senseAt) {
+        ohms("wordLine", wordLine);
+        ohms("bitLine", bitLine);
+        ohms("source", source);
+        ohms("sense", sense);
+        ohms("access", access);
+        if (drive == null) {
+            throw new IllegalArgumentException("drive must be given (LEFT, RIGHT or BOTH)");
+        }
+        if (senseAt == null) {
+            throw new IllegalArgumentException("senseAt must be given (BOTTOM, TOP or BOTH)");
+        }
+        return new Circuit(wordLine, bitLine, source, sense, access, drive, senseAt);
+    }
+
+    /**
+     * Programs a crossbar with the kernel's default solver options.
+     *
+     * @param rows         word lines {@code M >= 1}
+     * @param cols         bit lines {@code N >= 1}
+     * @param circuit      the parasitics
+     * @param conductances row-major {@code rows x cols} cell conductances in siemens, finite and {@code >= 0};
+     *                     copied, so later changes to the array do not reach the crossbar
+     * @return the programmed crossbar
+     * @throws IllegalArgumentException naming the shape, the circuit or the first bad conductance
+     */
+    public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances) {
+        return crossbar(rows, cols, circuit, conductances, SolverOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #crossbar(int, int, Circuit, double[])} with explicit solver options (tolerance,
+     * iteration limit, threads for batches).
+     *
+     * @param rows         word lines {@code M >= 1}
+     * @param cols         bit lines {@code N >= 1}
+     * @param circuit      the parasitics
+     * @param conductances row-major {@code rows x cols} siemens, finite and {@code >= 0}; copied
+     * @param options      solver options, e.g. {@code SolverOptions.DEFAULT.withThreads(4)}
+     * @return the programmed crossbar
+     * @throws IllegalArgumentException naming the shape, the circuit, the options or the first bad conductance
+     */
+    public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances, SolverOptions options) {
+        shape(rows, cols);
+        requireCircuit(circuit);
+        if (options == null) {
+            throw new IllegalArgumentException("options must be given (e.g. SolverOptions.DEFAULT)");
+        }
+        double[] g = conductances(rows, cols, conductances);
+        return new Crossbar(CrossbarSolver.create(rows, cols, circuit).withOptions(options).program(g), circuit, g);
+    }
+
+    /**
+     * The exact transfer matrix {@code T} ({@code I = V . T}) of a crossbar, without programming a
+     * solver: row-major {@code rows x cols}, row {@code i} the column currents for 1 V on word line
+     * {@code i} and 0 V elsewhere.
+     *
+     * @param rows         word lines {@code M >= 1}
+     * @param cols         bit lines {@code N >= 1}
+     * @param circuit      the parasitics
+     * @param conductances row-major {@code rows x cols} siemens, finite and {@code >= 0}
+     * @return a fresh row-major {@code rows x cols} array (siemens)
+     * @throws IllegalArgumentException naming the shape, the circuit or the first bad conductance
+     */
+    public static double[] transfer(int rows, int cols, Circuit circuit, double[] conductances) {
+        shape(rows, cols);
+        requireCircuit(circuit);
+        double[] g = conductances(rows, cols, conductances);
+        return new TransferMatrix(rows, cols, circuit).compute(g);
+    }
+
+    /**
+     * Maps a weight matrix with a preset and the default options of MODEL.md (8-bit weights, 1 bit
+     * per cell, differential signed encoding, 256x256 tiles, 8-bit inputs, ideal ADC).
+     *
+     * @param weights row-major {@code inputs x outputs}, finite; copied
+     * @param inputs  {@code K >= 1}
+     * @param outputs {@code N_out >= 1}
+     * @param preset  {@code NAIVE}, {@code MDM} or {@code OPTIMIZED}
+     * @param circuit the parasitics of every tile
+     * @return the mapped layer
+     * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument
+     * @see #map(double[], int, int, MappingOptions, Circuit)
+     */
+    public static MappedLayer map(double[] weights, int inputs, int outputs, Preset preset, Circuit circuit) {
+        if (preset == null) {
+            throw new IllegalArgumentException("preset must be given (NAIVE, MDM or OPTIMIZED)");
+        }
+        return map(weights, inputs, outputs, MappingOptions.DEFAULT.withPreset(preset), circuit);
+    }
+
+    /**
+     * Quantizes, bit-slices and tiles a weight matrix for crossbars with the given circuit.
+     *
+     * @param weights row-major {@code inputs x outputs} ({@code K x N_out}, {@code y = x . W}), finite; copied
+     * @param inputs  {@code K >= 1}, the activations per vector (weight rows)
+     * @param outputs {@code N_out >= 1}
+     * @param options quantization, tile size, layout and device; see {@link MappingOptions}
+     * @param circuit the parasitics of every tile (its drive and sense sides also steer the mapping)
+     * @return the mapped layer
+     * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument
+     */
+    public static MappedLayer map(double[] weights, int inputs, int outputs, MappingOptions options, Circuit circuit) {
+        if (inputs < 1 || outputs < 1) {
+            throw new IllegalArgumentException("weights shape must be at least 1x1, got inputs=" + inputs + " outputs="
+                    + outputs);
+        }
+        if (weights == null) {
+            throw new IllegalArgumentException("weights must be given (" + inputs + "x" + outputs + " values)");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options must be given (e.g. MappingOptions.DEFAULT)");
+        }
+        requireCircuit(circuit);
+        QuantizedWeights q = Quantizer.weights(weights.clone(), inputs, outputs, options.weightBits(), options.encoding(),
+                false);
+        return new MappedLayer(LayerMapping.map(q, options, circuit.drive(), circuit.senseAt()), circuit);
+    }
+
+    private static void ohms(String name, double r) {
+        if (!Double.isFinite(r) || r < 0) {
+            throw new IllegalArgumentException(name + " resistance must be finite and >= 0 ohm, got " + r);
+        }
+    }
+
+    private static void shape(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("crossbar shape must be at least 1x1, got " + rows + "x" + cols);
+        }
+    }
+
+    private static void requireCircuit(Circuit circuit) {
+        if (circuit == null) {
+            throw new IllegalArgumentException("circuit must be given (e.g. Circuit.DEFAULT)");
+        }
+    }
+
+    /** A checked copy: the crossbar must not change when the caller reuses its array. */
+    private static double[] conductances(int rows, int cols, double[] g) {
+        long n = (long) rows * cols;
+        if (g == null || g.length != n) {
+            throw new IllegalArgumentException("conductances must have " + rows + "x" + cols + " = " + n + " values, got "
+                    + (g == null ? "none" : g.length));
+        }
+        for (int k = 0; k < g.length; k++) {
+            if (!Double.isFinite(g[k]) || g[k] < 0) {
+                throw new IllegalArgumentException("conductances[" + (k / cols) + "][" + (k % cols) + "] = " + g[k]
+                        + " S; a conductance must be finite and >= 0");
+            }
+        }
+        return g.clone();
+    }
+}
