@@ -49,7 +49,6 @@ public final class SolveCommand implements Command {
         out.println(FlagSets.helpLine("--out I.npy", "column currents, written as float64"));
         out.println(FlagSets.helpLine("--node-voltages PREFIX", "also write node voltages PREFIX_u.npy, PREFIX_w.npy"));
         out.println(FlagSets.helpLine("", "(M x N per vector; B x M x N for a batch)"));
-        out.println(FlagSets.helpLine("--threads N", "threads solving the vectors of a batch (default: all processors)"));
         out.println(FlagSets.helpLine("--tolerance T", "target scaled KCL residual, in (0, 1e-10] (default 1e-12)"));
         out.println(CircuitFlags.HELP);
     }

@@ -34,7 +34,6 @@ public final class TransferCommand implements Command {
         out.println();
         out.println(FlagSets.helpLine("--conductances G.npy", "cell conductances, M x N, finite and >= 0"));
         out.println(FlagSets.helpLine("--out T.npy", "transfer matrix, M x N, written as float64"));
-        out.println(FlagSets.helpLine("--threads N", "OpenBLAS threads (default: 1 for small arrays, else all processors)"));
         out.println(CircuitFlags.HELP);
     }
 
