@@ -44,6 +44,8 @@ final class ConjugateGradient {
     }
 
     private static final boolean TRACE = Boolean.getBoolean("xbar.trace");
+    /** Exact-residual check once the recursive residual fell this much since the last check. */
+    static final double REFINE_DROP = Double.parseDouble(System.getProperty("xbar.refineDrop", "1e-2"));
 
     private ConjugateGradient() {
     }
@@ -81,6 +83,7 @@ final class ConjugateGradient {
         System.arraycopy(x, 0, ws.best, 0, n);
         int sinceImprovement = 0;
         double lastTrueResidual = normInf(r);
+        double normX = normInf(x);
         preconditioner.apply(r, z);
         System.arraycopy(z, 0, p, 0, n);
         double rz = k.dot(r, z, 0, n);
@@ -95,17 +98,19 @@ final class ConjugateGradient {
             double alpha = rz / pq;
             k.axpy(alpha, p, x, 0, n);
             k.axpy(-alpha, q, r, 0, n);
-            double normR = normInf(r);
-            double estimate = scaled(normR, normA, normInf(x), normB);
+            double normR = k.maxAbs(r, 0, n);
+            // ||x|| only moves the estimate a little; it is recomputed at every exact check.
+            double estimate = scaled(normR, normA, normX, normB);
             if (TRACE) {
                 System.err.printf("cg %d scaled=%.3e abs=%.3e target=%.3e%n", it, estimate, normR, absolute);
             }
             // Check the exact residual when the recursive one says done, or has fallen a hundredfold
             // since the last check (then refinement from the exact residual gains accuracy).
-            if (estimate <= options.tolerance() && (normR <= absolute || normR <= 1e-2 * lastTrueResidual)) {
+            if (estimate <= options.tolerance() && (normR <= absolute || normR <= REFINE_DROP * lastTrueResidual)) {
                 exact.compute(x, r);
                 normR = normInf(r);
-                residual = scaled(normR, normA, normInf(x), normB);
+                normX = normInf(x);
+                residual = scaled(normR, normA, normX, normB);
                 if (TRACE) {
                     System.err.printf("cg %d exact residual scaled=%.3e abs=%.3e%n", it, residual, normR);
                 }

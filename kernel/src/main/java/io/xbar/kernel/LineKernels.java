@@ -33,6 +33,9 @@ public interface LineKernels {
     /** {@code sum a[k] * b[k]} over {@code [from, to)}. */
     double dot(double[] a, double[] b, int from, int to);
 
+    /** {@code max |a[k]|} over {@code [from, to)}. */
+    double maxAbs(double[] a, int from, int to);
+
     /** {@code y[k] += alpha * x[k]} over {@code [from, to)}. */
     void axpy(double alpha, double[] x, double[] y, int from, int to);
 

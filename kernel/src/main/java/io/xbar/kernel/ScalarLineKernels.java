@@ -83,6 +83,15 @@ final class ScalarLineKernels implements LineKernels {
     }
 
     @Override
+    public double maxAbs(double[] a, int from, int to) {
+        double m = 0;
+        for (int k = from; k < to; k++) {
+            m = Math.max(m, Math.abs(a[k]));
+        }
+        return m;
+    }
+
+    @Override
     public void axpy(double alpha, double[] x, double[] y, int from, int to) {
         for (int k = from; k < to; k++) {
             y[k] += alpha * x[k];

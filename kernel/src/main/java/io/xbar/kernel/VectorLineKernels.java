@@ -40,15 +40,11 @@ final class VectorLineKernels implements LineKernels {
     @Override
     public void solve(int lines, int positions, int from, int to, double[] lower, double[] invPivot, double[] off,
                       double[] x, int xOff) {
+        // Each sweep in a method of its own: small bodies keep every vector operation inlined
+        // (an operation that is not inlined runs the Vector API's slow Java fallback).
         int bound = from + S.loopBound(to - from);
         for (int p = 1; p < positions; p++) {
-            int row = p * lines;
-            int prev = row - lines;
-            for (int l = from; l < bound; l += S.length()) {
-                DoubleVector xv = DoubleVector.fromArray(S, x, xOff + row + l);
-                DoubleVector pv = DoubleVector.fromArray(S, x, xOff + prev + l);
-                DoubleVector.fromArray(S, lower, row + l).neg().fma(pv, xv).intoArray(x, xOff + row + l);
-            }
+            forwardStep(p * lines, lines, from, bound, lower, x, xOff);
         }
         int last = (positions - 1) * lines;
         for (int l = from; l < bound; l += S.length()) {
@@ -56,17 +52,30 @@ final class VectorLineKernels implements LineKernels {
                     .intoArray(x, xOff + last + l);
         }
         for (int p = positions - 2; p >= 0; p--) {
-            int row = p * lines;
-            int next = row + lines;
-            for (int l = from; l < bound; l += S.length()) {
-                DoubleVector xv = DoubleVector.fromArray(S, x, xOff + row + l);
-                DoubleVector nv = DoubleVector.fromArray(S, x, xOff + next + l);
-                DoubleVector.fromArray(S, off, next + l).neg().fma(nv, xv)
-                        .mul(DoubleVector.fromArray(S, invPivot, row + l)).intoArray(x, xOff + row + l);
-            }
+            backwardStep(p * lines, lines, from, bound, invPivot, off, x, xOff);
         }
         if (bound < to) {
             TAIL.solve(lines, positions, bound, to, lower, invPivot, off, x, xOff);
+        }
+    }
+
+    private static void forwardStep(int row, int lines, int from, int bound, double[] lower, double[] x, int xOff) {
+        int prev = row - lines;
+        for (int l = from; l < bound; l += S.length()) {
+            DoubleVector xv = DoubleVector.fromArray(S, x, xOff + row + l);
+            DoubleVector pv = DoubleVector.fromArray(S, x, xOff + prev + l);
+            DoubleVector.fromArray(S, lower, row + l).neg().fma(pv, xv).intoArray(x, xOff + row + l);
+        }
+    }
+
+    private static void backwardStep(int row, int lines, int from, int bound, double[] invPivot, double[] off,
+                                     double[] x, int xOff) {
+        int next = row + lines;
+        for (int l = from; l < bound; l += S.length()) {
+            DoubleVector xv = DoubleVector.fromArray(S, x, xOff + row + l);
+            DoubleVector nv = DoubleVector.fromArray(S, x, xOff + next + l);
+            DoubleVector.fromArray(S, off, next + l).neg().fma(nv, xv)
+                    .mul(DoubleVector.fromArray(S, invPivot, row + l)).intoArray(x, xOff + row + l);
         }
     }
 
@@ -127,6 +136,16 @@ final class VectorLineKernels implements LineKernels {
         }
         double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         return s + TAIL.dot(a, b, bound, to);
+    }
+
+    @Override
+    public double maxAbs(double[] a, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int k = from; k < bound; k += S.length()) {
+            acc = acc.max(DoubleVector.fromArray(S, a, k).abs());
+        }
+        return Math.max(acc.reduceLanes(VectorOperators.MAX), TAIL.maxAbs(a, bound, to));
     }
 
     @Override

@@ -76,6 +76,7 @@ class LineKernelsTest {
             double[] a = random(rnd, n + 2, -1, 1);
             double[] b = random(rnd, n + 2, -1, 1);
             assertEquals(s.dot(a, b, 1, n + 1), v.dot(a, b, 1, n + 1), 1e-12 * (n + 1));
+            assertEquals(s.maxAbs(a, 1, n + 1), v.maxAbs(a, 1, n + 1), 0);
             double[] y1 = b.clone();
             double[] y2 = b.clone();
             s.axpy(0.3, a, y1, 1, n + 1);
