@@ -21,7 +21,8 @@ public final class Main {
                 new MvmCommand(),
                 new MapCommand(),
                 new NfCommand(),
-                new SweepCommand()));
+                new SweepCommand(),
+                new SpiceCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             list.add(c);
         }
