@@ -221,8 +221,8 @@ public final class PeerComparison {
         if (!(s.residual() <= 1e-10)) {
             throw new IllegalStateException(w.coupling() + " " + n + ": xbar did not converge, residual " + s.residual());
         }
-        // Warm-up: at least 5 solves and 1 s, so that the measured solves run compiled code.
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        // Warm-up: at least 5 solves and 2 s, so that the measured solves run compiled code.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (int k = 0; k < 5 || System.nanoTime() < until; k++) {
             p.solve(w.voltages());
         }

@@ -144,7 +144,7 @@ public final class RegressionGuard {
             row.put("slowdowns", runs);
             String verdict;
             if (best > 1 + threshold) {
-                verdict = runs.size() > repeats ? "REGRESSION" : "REGRESSION (not repeated)";
+                verdict = repeats == 0 ? "REGRESSION (not repeated)" : "REGRESSION";
                 regressions++;
             } else if (runs.get(0) > 1 + threshold) {
                 verdict = "noise (a repeat was within " + Math.round(100 * threshold) + "%)";
