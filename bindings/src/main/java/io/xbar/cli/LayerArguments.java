@@ -10,11 +10,40 @@ import io.xbar.mapping.Quantizer;
 import io.xbar.kernel.Circuit;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Set;
 
 /** The layer a mapping command works on: the weight matrix, its mapping, and optionally the input batch. */
 final class LayerArguments {
     private LayerArguments() {
+    }
+
+    /** A mapping command's valued flags: its own plus the circuit, device and mapping flags. */
+    static Set<String> valued(String... own) {
+        return FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES, Set.of(own));
+    }
+
+    /** A mapping command's switches: its own plus the mapping switches and help. */
+    static Set<String> switches(String... own) {
+        return FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH, Set.of(own));
+    }
+
+    /** The help lines every mapping command prints after its own. */
+    static void printSharedHelp(PrintStream out) {
+        out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
+        out.println(MappingFlags.HELP);
+        out.println(CircuitFlags.HELP);
+        out.println(DeviceFlags.HELP);
+    }
+
+    /** Parses a mapping command's flags; positional arguments are an error. */
+    static Flags parse(String[] args, Set<String> valued, Set<String> switches) {
+        Flags flags = Flags.parse(args, valued, switches);
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        return flags;
     }
 
     /** {@code --weights W.npy}: a 2-D {@code K x N_out} matrix, quantized per MODEL.md section 2. */

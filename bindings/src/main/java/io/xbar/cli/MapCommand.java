@@ -21,9 +21,8 @@ import java.util.Set;
  * An existing {@code DIR} is replaced only if it is empty or holds a previous mapping.
  */
 public final class MapCommand implements Command {
-    private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "out", "calibration"));
-    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
+    private static final Set<String> VALUED = LayerArguments.valued("weights", "out", "calibration");
+    private static final Set<String> SWITCHES = LayerArguments.switches();
 
     @Override
     public String name() {
@@ -41,16 +40,10 @@ public final class MapCommand implements Command {
             out.println("usage: xbar map --weights W.npy --out DIR [mapping, circuit and device flags]");
             out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix (y = x . W)"));
             out.println(FlagSets.helpLine("--out DIR", "output directory (created; a previous mapping there is replaced)"));
-            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
-            out.println(MappingFlags.HELP);
-            out.println(CircuitFlags.HELP);
-            out.println(DeviceFlags.HELP);
+            LayerArguments.printSharedHelp(out);
             return 0;
         }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (!flags.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-        }
+        Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         Path dir = outputDirectory(flags);

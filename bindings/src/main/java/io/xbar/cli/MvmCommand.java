@@ -14,9 +14,8 @@ import java.util.Set;
 
 /** The layer output as the crossbars compute it: quantized, bit-sliced, tiled, read through the parasitic network. */
 public final class MvmCommand implements Command {
-    private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "inputs", "out", "calibration"));
-    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
+    private static final Set<String> VALUED = LayerArguments.valued("weights", "inputs", "out", "calibration");
+    private static final Set<String> SWITCHES = LayerArguments.switches();
 
     @Override
     public String name() {
@@ -35,16 +34,10 @@ public final class MvmCommand implements Command {
             out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix"));
             out.println(FlagSets.helpLine("--inputs X.npy", "K activations, or B x K (one vector per row)"));
             out.println(FlagSets.helpLine("--out Y.npy", "N_out outputs, or B x N_out (float64)"));
-            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
-            out.println(MappingFlags.HELP);
-            out.println(CircuitFlags.HELP);
-            out.println(DeviceFlags.HELP);
+            LayerArguments.printSharedHelp(out);
             return 0;
         }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (!flags.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-        }
+        Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         Path output = ArrayFiles.output(flags, "out");

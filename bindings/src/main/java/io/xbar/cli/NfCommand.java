@@ -16,9 +16,8 @@ import java.util.Set;
 
 /** Writes R.json with {@code nf}, {@code mvm_rel_error} and {@code tiles[]}, and prints a one-line summary. */
 public final class NfCommand implements Command {
-    private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "inputs", "report", "out", "calibration"));
-    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH);
+    private static final Set<String> VALUED = LayerArguments.valued("weights", "inputs", "report", "out", "calibration");
+    private static final Set<String> SWITCHES = LayerArguments.switches();
 
     @Override
     public String name() {
@@ -38,16 +37,10 @@ public final class NfCommand implements Command {
             out.println(FlagSets.helpLine("--inputs X.npy", "K activations, or B x K (one vector per row)"));
             out.println(FlagSets.helpLine("--report R.json", "nf, mvm_rel_error, tiles[] (row_block, col_block, nf, terms), settings"));
             out.println(FlagSets.helpLine("--out Y.npy", "optional: also write the layer outputs"));
-            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
-            out.println(MappingFlags.HELP);
-            out.println(CircuitFlags.HELP);
-            out.println(DeviceFlags.HELP);
+            LayerArguments.printSharedHelp(out);
             return 0;
         }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (!flags.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-        }
+        Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         Path report = ArrayFiles.output(flags, "report");

@@ -34,9 +34,8 @@ import java.util.Set;
  * bar on stderr when it is a terminal.
  */
 public final class SweepCommand implements Command {
-    private static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            Set.of("weights", "inputs", "out", "tiles", "wires", "mappings", "calibration"));
-    private static final Set<String> SWITCHES = FlagSets.union(MappingFlags.SWITCHES, FlagSets.HELP_SWITCH, Set.of("no-plots"));
+    private static final Set<String> VALUED = LayerArguments.valued("weights", "inputs", "out", "tiles", "wires", "mappings", "calibration");
+    private static final Set<String> SWITCHES = LayerArguments.switches("no-plots");
 
     /** One point of the sweep. */
     record Point(int tileRows, int tileCols, double wire, Preset preset, int tiles, double nf, double mvmRelError,
@@ -62,16 +61,10 @@ public final class SweepCommand implements Command {
             out.println(FlagSets.helpLine("--mappings LIST", "presets (default naive,mdm,optimized)"));
             out.println(FlagSets.helpLine("--out DIR", "writes DIR/sweep.csv, DIR/sweep.json and DIR/sweep-nf.png (DIR is created)"));
             out.println(FlagSets.helpLine("--no-plots", "write no picture"));
-            out.println(FlagSets.helpLine("--calibration X.npy", "inputs whose row activities guide --mapping optimized"));
-            out.println(MappingFlags.HELP);
-            out.println(CircuitFlags.HELP);
-            out.println(DeviceFlags.HELP);
+            LayerArguments.printSharedHelp(out);
             return 0;
         }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (!flags.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-        }
+        Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit base = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         List<int[]> tiles = tiles(flags.string("tiles", "64,128,256,512,1024"));
