@@ -49,8 +49,12 @@ public final class NfCommand implements Command {
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         long start = System.nanoTime();
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
+        io.xbar.mapping.TransferFunction transfer = io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0));
         LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit,
-                io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)));
+                GlobalFlags.progress() ? withProgress(transfer, mapping.tiles().size(), err) : transfer);
+        if (GlobalFlags.progress()) {
+            err.println();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);
         JsonFiles.write(report, r.toJson());
@@ -60,5 +64,22 @@ public final class NfCommand implements Command {
         out.printf(Locale.ROOT, "nf %.6g  mvm_rel_error %.6g  (%s, %d tiles, %d vectors, %.2f s)%n", r.nonidealityFactor(),
                 r.mvmRelativeError(), options.preset().label(), mapping.tiles().size(), result.batch(), seconds);
         return 0;
+    }
+
+    /** Draws a bar on the terminal as each tile's transfer matrix (the bulk of the work) is done. */
+    private static io.xbar.mapping.TransferFunction withProgress(io.xbar.mapping.TransferFunction inner, int tiles,
+                                                                PrintStream err) {
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        return (rows, cols, c, g) -> {
+            double[] t = inner.compute(rows, cols, c, g);
+            int k = done.incrementAndGet();
+            int filled = Math.min(30, k * 30 / Math.max(1, tiles));
+            synchronized (err) {
+                err.print(String.format(Locale.ROOT, "\r[%s%s] tile %d/%d", "#".repeat(filled), ".".repeat(30 - filled),
+                        Math.min(k, tiles), tiles));
+                err.flush();
+            }
+            return t;
+        };
     }
 }

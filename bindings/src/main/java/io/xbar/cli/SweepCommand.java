@@ -89,9 +89,8 @@ public final class SweepCommand implements Command {
         double[] activity = LayerArguments.calibration(flags, options, weights);
 
         int total = tiles.size() * wires.size() * presets.size();
-        // Since JDK 22 System.console() exists even when redirected; only draw the bar on a real terminal.
-        java.io.Console console = System.console();
-        boolean progress = console != null && console.isTerminal();
+        // Only on a real terminal, and never under --quiet.
+        boolean progress = GlobalFlags.progress();
         List<Point> points = new ArrayList<>(total);
         for (int[] t : tiles) {
             for (double wire : wires) {
