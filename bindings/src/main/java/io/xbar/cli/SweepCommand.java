@@ -17,10 +17,8 @@ import io.xbar.plot.Plots;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +111,7 @@ public final class SweepCommand implements Command {
             err.println();
         }
         Files.createDirectories(dir);
-        writeAtomically(dir.resolve("sweep.csv"), csv(points));
+        AtomicFiles.write(dir.resolve("sweep.csv"), stream -> stream.write(csv(points).getBytes(StandardCharsets.UTF_8)));
         JsonFiles.write(dir.resolve("sweep.json"), json(points, options, base, inputs.quantized().batch(), weights));
         out.println("swept " + total + " points into " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.json"));
         if (!flags.has("no-plots")) {
@@ -251,23 +249,5 @@ public final class SweepCommand implements Command {
             }
         }
         return list;
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        boolean moved = false;
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
     }
 }
