@@ -45,13 +45,16 @@ public final class TransferMatrix {
     /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
     private static final int THREADING_SIZE = 96;
     private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
+    /** {@code auto} (default), {@code nested} or {@code sweep}: forces one method where it applies. */
+    private static final String METHOD = System.getProperty("xbar.transfer.method", "auto");
 
     private final int rows;
     private final int cols;
     private final Circuit circuit;
     private final boolean transposed;
     private final int threads;
-    private final SchurSweep sweep;
+    private final SchurSweep sweep;      // null when nested dissection is used
+    private final NestedDissection nested;
     private final double[] result;       // T of the reciprocal network (null when not transposed)
     private final double[] work;         // transposed conductances (null when not transposed)
 
@@ -80,12 +83,21 @@ public final class TransferMatrix {
         this.cols = cols;
         this.circuit = circuit;
         // Strictly cheaper only, so that ties keep the crossbar's own orientation.
-        this.transposed = flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH)
-                < flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH);
-        this.sweep = transposed ? SchurSweep.reciprocal(rows, cols, circuit) : SchurSweep.of(rows, cols, circuit);
-        int n = transposed ? rows : cols;
-        this.threads = threads > 0 ? threads
-                : n < THREADING_SIZE ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        if (useNested(rows, cols, circuit)) {
+            this.transposed = false;
+            this.threads = threads > 0 ? threads : cores;
+            this.nested = new NestedDissection(rows, cols, circuit, this.threads);
+            this.sweep = null;
+        } else {
+            // Strictly cheaper only, so that ties keep the crossbar's own orientation.
+            this.transposed = flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH)
+                    < flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH);
+            this.sweep = transposed ? SchurSweep.reciprocal(rows, cols, circuit) : SchurSweep.of(rows, cols, circuit);
+            this.nested = null;
+            int n = transposed ? rows : cols;
+            this.threads = threads > 0 ? threads : n < THREADING_SIZE ? 1 : cores;
+        }
         result = transposed ? new double[rows * cols] : null;
         work = transposed ? new double[rows * cols] : null;
     }
@@ -101,10 +113,38 @@ public final class TransferMatrix {
         return new TransferMatrix(rows, cols, circuit).compute(conductances);
     }
 
-    /** Estimated flops of one transfer matrix of this shape and circuit (the cheaper orientation). */
+    /** Estimated flops of one transfer matrix of this shape and circuit (the method and orientation used). */
     public static double flops(int rows, int cols, Circuit circuit) {
+        if (useNested(rows, cols, circuit)) {
+            return NestedDissection.cost(rows, cols);
+        }
+        return sweepFlops(rows, cols, circuit);
+    }
+
+    private static double sweepFlops(int rows, int cols, Circuit circuit) {
         return Math.min(flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH),
                 flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH));
+    }
+
+    /**
+     * Nested dissection needs resistive word and bit lines (a zero-ohm line is a merged node,
+     * which the row sweep handles exactly) and memory for its last merge; it is used where it
+     * needs fewer flops than the row sweep, or always with {@code -Dxbar.transfer.method=nested}.
+     */
+    static boolean useNested(int rows, int cols, Circuit circuit) {
+        if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD.equals("sweep")) {
+            return false;
+        }
+        if (METHOD.equals("nested")) {
+            return true;
+        }
+        return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4
+                && NestedDissection.cost(rows, cols) < sweepFlops(rows, cols, circuit);
+    }
+
+    /** True when the transfer matrix is computed by nested dissection, false for the row sweep. */
+    public boolean nestedDissection() {
+        return nested != null;
     }
 
     private static double flops(int m, int n, double bitLineOhms, boolean bothEnds) {
@@ -152,17 +192,22 @@ public final class TransferMatrix {
             throw new IllegalArgumentException("transfer output must have " + rows + "x" + cols + " = "
                     + (rows * cols) + " values, got " + (out == null ? "none" : out.length));
         }
-        // Two or more cores: single-threaded BLAS calls side by side (carry beside inverse) unless
-        // measured otherwise; OpenBLAS's own threads spin and lose badly on shared cores.
-        boolean pipeline = threads > 1 && PIPELINE;
+        // Two or more cores: single-threaded BLAS calls side by side (independent subtrees, or the
+        // carry beside the inverse) unless measured otherwise; OpenBLAS's own threads spin and
+        // lose badly on shared cores.
+        boolean pipeline = threads > 1 && (nested != null || PIPELINE);
         int blasThreads = pipeline ? 1 : threads;
-        sweep.pipelined(pipeline);
+        if (sweep != null) {
+            sweep.pipelined(pipeline);
+        }
         int before = Blas.threads();
         if (before != blasThreads) {
             Blas.setThreads(blasThreads);
         }
         try {
-            if (transposed) {
+            if (nested != null) {
+                nested.transfer(conductances, out);
+            } else if (transposed) {
                 transpose(conductances, rows, cols, work);
                 sweep.transfer(work, result);
                 transpose(result, cols, rows, out);
