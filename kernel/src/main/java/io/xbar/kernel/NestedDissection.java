@@ -44,9 +44,11 @@ import java.util.concurrent.RecursiveTask;
  */
 final class NestedDissection {
     /** Widest leaf strip (cells). */
-    static final int LEAF = Integer.getInteger("xbar.nd.leaf", 32);
+    static final int LEAF = Integer.getInteger("xbar.nd.leaf", 8);
     /** Subtrees with fewer cells run on the thread that reached them. */
     private static final int FORK_CELLS = 48 * 48;
+    /** Eliminated nodes from which the last merge is worth OpenBLAS's own threads. */
+    private static final int WIDE_MERGE = Integer.getInteger("xbar.nd.wide", 1024);
     private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
             pool -> {
                 var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
@@ -319,39 +321,46 @@ final class NestedDissection {
         for (int k = 0; k < node.wireA.length; k++) {
             stamp(node.wireA[k], node.wireB[k], gw, ni, p, zii, zip, zpp);
         }
-        if (ni > 0) {
-            Lapack.dpotrf(ni, zii);
-            Blas.dtrsm(true, true, false, false, ni, p, 1.0, zii, 0, ni, zip, 0, p);
-            Blas.dsyrk(true, true, p, ni, -1.0, zip, 0, p, 1.0, zpp, 0, p);
+        // The last merge runs alone: OpenBLAS may use every thread there.
+        boolean wide = node == root && threads > 1 && ni >= WIDE_MERGE;
+        if (wide) {
+            Blas.setThreads(threads);
+        }
+        try {
+            if (ni > 0) {
+                Lapack.dpotrf(ni, zii);
+                Blas.dtrsm(true, true, false, false, ni, p, 1.0, zii, 0, ni, zip, 0, p);
+                Blas.dsyrk(true, true, p, ni, -1.0, zip, 0, p, 1.0, zpp, 0, p);
+            }
+        } finally {
+            if (wide) {
+                Blas.setThreads(1);
+            }
         }
         laplacian(zpp, p);
         return zpp;
     }
 
-    /** Adds a child's matrix into the lower triangles of the assembled blocks. */
+    /**
+     * Adds a child's matrix (lower triangle) into the lower triangles of the assembled blocks
+     * ({@code zip} holds the interior-to-kept block, {@code zpp} the kept-to-kept lower triangle).
+     */
     private static void scatter(double[] y, int[] map, int ni, int p, double[] zii, double[] zip, double[] zpp) {
         int pc = map.length;
         for (int k = 0; k < pc; k++) {
             int zk = map[k];
             int row = k * pc;
-            if (zk < ni) {
-                int ri = zk * ni;
-                int rp = zk * p - ni;
-                for (int l = 0; l < pc; l++) {
-                    int zl = map[l];
-                    if (zl >= ni) {
-                        zip[rp + zl] += y[row + l];
-                    } else if (zl <= zk) {
-                        zii[ri + zl] += y[row + l];
-                    }
-                }
-            } else {
-                int rp = (zk - ni) * p - ni;
-                for (int l = 0; l < pc; l++) {
-                    int zl = map[l];
-                    if (zl >= ni && zl <= zk) {
-                        zpp[rp + zl] += y[row + l];
-                    }
+            for (int l = 0; l <= k; l++) {
+                int zl = map[l];
+                int r = Math.max(zk, zl);
+                int c = Math.min(zk, zl);
+                double v = y[row + l];
+                if (r < ni) {
+                    zii[r * ni + c] += v;
+                } else if (c < ni) {
+                    zip[c * p + r - ni] += v;
+                } else {
+                    zpp[(r - ni) * p + c - ni] += v;
                 }
             }
         }
@@ -378,26 +387,24 @@ final class NestedDissection {
     }
 
     /**
-     * Completes a reduced matrix from its lower triangle: mirrors it and rebuilds the diagonal
-     * from the off-diagonal entries (a floating network's rows sum to zero), so that the pivots
-     * of the next merge are sums of positive terms.
+     * Rebuilds the diagonal of a reduced matrix (lower triangle) from its off-diagonal entries: a
+     * floating network's rows sum to zero, so the pivots of the next merge are sums of positive
+     * terms and no cancellation accumulates from level to level.
      */
     private static void laplacian(double[] y, int p) {
-        for (int k = 0; k < p; k++) {
-            int rk = k * p;
-            for (int l = 0; l < k; l++) {
-                y[l * p + k] = y[rk + l];
-            }
-        }
+        double[] sum = new double[p];
         for (int k = 0; k < p; k++) {
             int rk = k * p;
             double s = 0;
-            for (int l = 0; l < p; l++) {
-                if (l != k) {
-                    s += y[rk + l];
-                }
+            for (int l = 0; l < k; l++) {
+                double v = y[rk + l];
+                s += v;
+                sum[l] += v;
             }
-            y[rk + k] = -s;
+            sum[k] += s;
+        }
+        for (int k = 0; k < p; k++) {
+            y[k * p + k] = -sum[k];
         }
     }
 
@@ -511,6 +518,11 @@ final class NestedDissection {
     private void terminals(double[] y, double[] out) {
         int[] ports = root.ports;
         int p = ports.length;
+        for (int k = 0; k < p; k++) {
+            for (int l = 0; l < k; l++) {
+                y[l * p + k] = y[k * p + l];
+            }
+        }
         int[] line = new int[p];       // row of a driver port, column of a sense port
         double[] mult = new double[p]; // drivers or amplifiers attached
         boolean[] isDriver = new boolean[p];

@@ -45,6 +45,11 @@ public final class TransferMatrix {
     /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
     private static final int THREADING_SIZE = 96;
     private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
+    /**
+     * The row sweep's many small carries run slower per flop than the merges of nested
+     * dissection: measured crossover near 90x90 (2 cores, 2026-12-02).
+     */
+    private static final double SWEEP_SLOWER = 2.5;
     /** {@code auto} (default), {@code nested} or {@code sweep}: forces one method where it applies. */
     private static final String METHOD = System.getProperty("xbar.transfer.method", "auto");
 
@@ -139,7 +144,7 @@ public final class TransferMatrix {
             return true;
         }
         return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4
-                && NestedDissection.cost(rows, cols) < sweepFlops(rows, cols, circuit);
+                && NestedDissection.cost(rows, cols) < SWEEP_SLOWER * sweepFlops(rows, cols, circuit);
     }
 
     /** True when the transfer matrix is computed by nested dissection, false for the row sweep. */
