@@ -25,17 +25,22 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * {@link TransferMatrix#compute(double[], double[])} on square crossbars, cells uniform in
  * {@code [1e-6, 1e-4]} S (seeded), MODEL.md's default circuit (2.5 ohm wires, left drive, bottom
- * sense). Targets on 2 cores: 256x256 within 0.1 s, 1024x1024 within 30 s.
+ * sense). Targets on 2 cores: 256x256 within 0.1 s, 1024x1024 within 30 s. {@code -p method=SWEEP}
+ * times the row sweep instead.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
-@Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class TransferBenchmark {
     @Param({"64", "128", "256", "512", "1024"})
     public int size;
+
+    /** {@code AUTO} (nested dissection at these sizes), {@code NESTED} or {@code SWEEP} (the row sweep, for comparison). */
+    @Param({"AUTO"})
+    public String method;
 
     private TransferMatrix transfer;
     private double[] conductances;
@@ -45,7 +50,7 @@ public class TransferBenchmark {
     public void setUp() {
         Blas.setThreads(Runtime.getRuntime().availableProcessors());
         conductances = Crossbars.defaultCells(42, size, size);
-        transfer = new TransferMatrix(size, size, Circuit.DEFAULT);
+        transfer = new TransferMatrix(size, size, Circuit.DEFAULT, 0, TransferMatrix.Method.valueOf(method));
         out = new double[size * size];
         transfer.compute(conductances, out);
         BenchData.checkTransfer(size, size, Circuit.DEFAULT, conductances, out);

@@ -73,10 +73,29 @@ public final class TransferMatrix {
     }
 
     /**
-     * As {@link #TransferMatrix(int, int, Circuit)} with an explicit OpenBLAS thread count for
+     * As {@link #TransferMatrix(int, int, Circuit)} with an explicit thread count for
      * {@link #compute(double[], double[])}; {@code 0} chooses (1 for small crossbars, else all cores).
      */
     public TransferMatrix(int rows, int cols, Circuit circuit, int threads) {
+        this(rows, cols, circuit, threads, Method.AUTO);
+    }
+
+    /** How the transfer matrix is computed. */
+    public enum Method {
+        /** Nested dissection where it applies and is cheaper, else the row sweep (the default). */
+        AUTO,
+        /** Nested dissection; needs {@code r_wl > 0} and {@code r_bl > 0}. */
+        NESTED,
+        /** The row-by-row Schur sweep (every circuit). */
+        SWEEP
+    }
+
+    /**
+     * As {@link #TransferMatrix(int, int, Circuit, int)} with the method forced.
+     *
+     * @throws IllegalArgumentException for {@link Method#NESTED} on a circuit with a zero-ohm word or bit line
+     */
+    public TransferMatrix(int rows, int cols, Circuit circuit, int threads, Method method) {
         Checks.shape(rows, cols);
         if (circuit == null) {
             throw new IllegalArgumentException("circuit must be given");
@@ -84,12 +103,23 @@ public final class TransferMatrix {
         if (threads < 0) {
             throw new IllegalArgumentException("BLAS thread count must be >= 0 (0 = automatic), got " + threads);
         }
+        if (method == null) {
+            throw new IllegalArgumentException("method must be given");
+        }
+        if (method == Method.NESTED && (circuit.wordLine() <= 0 || circuit.bitLine() <= 0)) {
+            throw new IllegalArgumentException("nested dissection needs r_wl > 0 and r_bl > 0, got r_wl = "
+                    + circuit.wordLine() + ", r_bl = " + circuit.bitLine());
+        }
         this.rows = rows;
         this.cols = cols;
         this.circuit = circuit;
-        // Strictly cheaper only, so that ties keep the crossbar's own orientation.
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-        if (useNested(rows, cols, circuit)) {
+        boolean nestedMethod = switch (method) {
+            case AUTO -> useNested(rows, cols, circuit);
+            case NESTED -> true;
+            case SWEEP -> false;
+        };
+        if (nestedMethod) {
             this.transposed = false;
             this.threads = threads > 0 ? threads : cores;
             this.nested = new NestedDissection(rows, cols, circuit, this.threads);
