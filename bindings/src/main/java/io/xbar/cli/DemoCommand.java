@@ -43,11 +43,10 @@ import io.xbar.plot.Plots;
  */
 public final class DemoCommand implements Command {
     /**
-     * Default layer: the 3x3x256 receptive field of a convolution with 36 output channels (9 x 2
-     * full tiles per mapping). The whole 3x3x256x256 convolution ({@code --layer 2304x256}, 135
-     * tiles per mapping) needs 1.5 minutes or more on 2 cores, over the one-minute budget of the default.
+     * Default layer: a whole 3x3x256x256 convolution (2304 inputs x 256 outputs: 9 x 15 = 135
+     * tiles of 256x256 per mapping, each with its exact transfer matrix).
      */
-    static final String DEFAULT_LAYER = "2304x36";
+    static final String DEFAULT_LAYER = "2304x256";
     static final String QUICK_LAYER = "128x16";
 
     @Override
@@ -69,7 +68,7 @@ public final class DemoCommand implements Command {
             out.println(FlagSets.helpLine("--out DIR", "where the pictures go (created if missing)"));
             out.println(FlagSets.helpLine("--no-plots", "write no pictures"));
             out.println(FlagSets.helpLine("--quick", "small sizes (64x64 crossbar and tiles, " + QUICK_LAYER + " layer, 8 vectors)"));
-            out.println(FlagSets.helpLine("--layer KxN", "layer weights K inputs x N outputs (2304x256: a whole 3x3x256x256 convolution, ~7x the time)"));
+            out.println(FlagSets.helpLine("--layer KxN", "layer weights K inputs x N outputs (default: a whole 3x3x256x256 convolution)"));
             out.println(FlagSets.helpLine("--batch B", "activation vectors run through the layer"));
             out.println(FlagSets.helpLine("--size N", "side of the single crossbar and of the tiles"));
             return 0;

@@ -50,10 +50,12 @@ public final class NfCommand implements Command {
         long start = System.nanoTime();
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
         io.xbar.mapping.TransferFunction transfer = io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0));
-        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit,
-                GlobalFlags.progress() ? withProgress(transfer, mapping.tiles().size(), err) : transfer);
-        if (GlobalFlags.progress()) {
-            err.println();
+        ProgressBar bar = ProgressBar.on(err);
+        LayerResult result;
+        try {
+            result = TiledMvm.run(mapping, inputs.quantized(), circuit, withProgress(transfer, mapping.tiles().size(), bar));
+        } finally {
+            bar.finish();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);
@@ -66,19 +68,14 @@ public final class NfCommand implements Command {
         return 0;
     }
 
-    /** Draws a bar on the terminal as each tile's transfer matrix (the bulk of the work) is done. */
+    /** Advances the bar as each tile's transfer matrix (the bulk of the work) is done. */
     private static io.xbar.mapping.TransferFunction withProgress(io.xbar.mapping.TransferFunction inner, int tiles,
-                                                                PrintStream err) {
+                                                                ProgressBar bar) {
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         return (rows, cols, c, g) -> {
             double[] t = inner.compute(rows, cols, c, g);
-            int k = done.incrementAndGet();
-            int filled = Math.min(30, k * 30 / Math.max(1, tiles));
-            synchronized (err) {
-                err.print(String.format(Locale.ROOT, "\r[%s%s] tile %d/%d", "#".repeat(filled), ".".repeat(30 - filled),
-                        Math.min(k, tiles), tiles));
-                err.flush();
-            }
+            int k = Math.min(done.incrementAndGet(), tiles);
+            bar.show(k, tiles, "tile " + k + "/" + tiles);
             return t;
         };
     }

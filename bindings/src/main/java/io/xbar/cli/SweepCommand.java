@@ -88,15 +88,14 @@ public final class SweepCommand implements Command {
 
         int total = tiles.size() * wires.size() * presets.size();
         // Only on a real terminal, and never under --quiet.
-        boolean progress = GlobalFlags.progress();
+        ProgressBar bar = ProgressBar.on(err);
         List<Point> points = new ArrayList<>(total);
         for (int[] t : tiles) {
             for (double wire : wires) {
                 Circuit circuit = base.withWires(wire);
                 for (Preset p : presets) {
-                    if (progress) {
-                        bar(err, points.size(), total, t, wire, p);
-                    }
+                    bar.show(points.size(), total, points.size() + "/" + total + " " + t[0] + "x" + t[1] + " r=" + wire
+                            + " " + p.label());
                     long start = System.nanoTime();
                     MappingOptions o = options.withTile(t[0], t[1]).withPreset(p);
                     LayerMapping m = LayerMapping.map(weights, o, circuit.drive(), circuit.senseAt(), activity);
@@ -106,10 +105,8 @@ public final class SweepCommand implements Command {
                 }
             }
         }
-        if (progress) {
-            bar(err, total, total, null, 0, null);
-            err.println();
-        }
+        bar.show(total, total, total + "/" + total + " done");
+        bar.finish();
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve("sweep.csv"), stream -> stream.write(csv(points).getBytes(StandardCharsets.UTF_8)));
         JsonFiles.write(dir.resolve("sweep.json"), json(points, options, base, inputs.quantized().batch(), weights));
@@ -133,15 +130,6 @@ public final class SweepCommand implements Command {
             list.add(new Plots.SweepPoint(p.tileRows + "x" + p.tileCols, series, p.nf));
         }
         return list;
-    }
-
-    private static void bar(PrintStream err, int done, int total, int[] tile, double wire, Preset p) {
-        int width = 30;
-        int filled = total == 0 ? width : done * width / total;
-        String what = tile == null ? "done" : tile[0] + "x" + tile[1] + " r=" + wire + " " + p.label();
-        err.print(String.format(Locale.ROOT, "\r[%s%s] %d/%d %-32s", "#".repeat(filled), ".".repeat(width - filled),
-                done, total, what));
-        err.flush();
     }
 
     /** NF reduction of each point against the naive point with the same tile and wires, when swept. */

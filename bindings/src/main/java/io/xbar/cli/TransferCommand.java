@@ -54,7 +54,14 @@ public final class TransferCommand implements Command {
         }
         Path output = ArrayFiles.output(flags, "out");
         ArrayFiles.Conductances g = ArrayFiles.conductances(flags, "conductances");
-        double[] t = new TransferMatrix(g.rows(), g.cols(), circuit, threads).compute(g.values());
+        double[] t = new double[g.rows() * g.cols()];
+        ProgressBar bar = ProgressBar.on(err);
+        try {
+            new TransferMatrix(g.rows(), g.cols(), circuit, threads).compute(g.values(), t,
+                    f -> bar.show(f, String.format(java.util.Locale.ROOT, "transfer %dx%d %3.0f%%", g.rows(), g.cols(), 100 * f)));
+        } finally {
+            bar.finish();
+        }
         ArrayFiles.write("out", output, t, g.rows(), g.cols());
         return 0;
     }

@@ -69,6 +69,10 @@ final class NestedDissection {
     private final int threads;
     private final Node root;
     private double[] cells;          // the conductances of the crossbar being computed
+    private final double totalWork;  // flops of all merges, for progress
+    private final java.util.concurrent.atomic.DoubleAdder doneWork = new java.util.concurrent.atomic.DoubleAdder();
+    private java.util.function.DoubleConsumer progress;
+    private double reported;
 
     NestedDissection(int m, int n, Circuit c, int threads) {
         if (c.wordLine() <= 0 || c.bitLine() <= 0) {
@@ -86,6 +90,11 @@ final class NestedDissection {
         this.threads = Math.max(1, threads);
         int[] scratch = new int[2 * m * n];
         this.root = build(0, m, 0, n, scratch);
+        this.totalWork = work(root);
+    }
+
+    private static double work(Node node) {
+        return node.a == null ? 0 : node.work + work(node.a) + work(node.b);
     }
 
     /**
@@ -119,12 +128,35 @@ final class NestedDissection {
 
     /** The transfer matrix ({@code m x n}, row-major) of the row-major {@code m x n} conductances into {@code out}. */
     void transfer(double[] g, double[] out) {
+        transfer(g, out, null);
+    }
+
+    /** As {@link #transfer(double[], double[])}, reporting the fraction of merge work done (from any thread, at most every 1%). */
+    void transfer(double[] g, double[] out, java.util.function.DoubleConsumer progress) {
         cells = g;
+        this.progress = progress;
+        doneWork.reset();
+        reported = 0;
         try {
             double[] y = threads > 1 ? POOL.invoke(new Task(root)) : reduce(root);
             terminals(y, out);
         } finally {
             cells = null;
+            this.progress = null;
+        }
+    }
+
+    private void advance(double work) {
+        if (progress == null || totalWork <= 0) {
+            return;
+        }
+        doneWork.add(work);
+        double f = Math.min(1, doneWork.sum() / totalWork);
+        synchronized (this) {
+            if (f >= reported + 0.01 || (f == 1 && reported < 1)) {
+                reported = f;
+                progress.accept(f);
+            }
         }
     }
 
@@ -139,6 +171,7 @@ final class NestedDissection {
         final Node b;
         final int[] ports;      // node ids: u(i,j) = 2(i n + j), w(i,j) = 2(i n + j) + 1
         int interior;           // nodes eliminated by the merge
+        double work;            // flops of the merge
         int[] mapA;             // port k of a -> index in the assembled matrix (interior first)
         int[] mapB;
         int[] wireA;            // assembled indices of the cut wires' ends
@@ -243,6 +276,9 @@ final class NestedDissection {
             throw new IllegalStateException("nested dissection: ports of " + h + "x" + wd + " domain not covered");
         }
         node.interior = interior;
+        double ni = interior;
+        double np = ports.length;
+        node.work = ni * ni * ni / 3 + ni * ni * np + ni * np * np;
         int[] next = {0};
         node.mapA = assign(a.ports, scratch, interior, next);
         node.mapB = assign(b.ports, scratch, interior, next);
@@ -338,6 +374,7 @@ final class NestedDissection {
             }
         }
         laplacian(zpp, p);
+        advance(node.work);
         return zpp;
     }
 

@@ -57,6 +57,12 @@ final class SchurSweep {
     private double[] factor = new double[0];  // n x n copy of the Cholesky factor for the helper thread
     private final CarryTask task = new CarryTask();
     private boolean pipelined;
+    private java.util.function.DoubleConsumer progress;
+
+    /** Reports the fraction of rows swept (toward the last end) while a sweep runs; null for none. */
+    void progress(java.util.function.DoubleConsumer p) {
+        progress = p;
+    }
 
     /**
      * With {@code on}, each row's carry runs on a helper thread beside the inverse (use with
@@ -200,6 +206,9 @@ final class SchurSweep {
         Future<?> pending = null;
         try {
             for (int t = first; t < m; t++) {
+                if (progress != null && m >= 100 && t % (m / 100) == 0) {
+                    progress.accept((double) t / m);
+                }
                 int row = upward ? m - 1 - t : t;
                 boolean last = t == m - 1;
                 if (last && pinnedEnd) {

@@ -3,6 +3,7 @@ package io.xbar.validation;
 
 import io.xbar.cli.Command;
 import io.xbar.cli.Flags;
+import io.xbar.cli.ProgressBar;
 import io.xbar.cli.UsageException;
 
 import java.io.IOException;
@@ -71,19 +72,15 @@ public final class ValidateCommand implements Command {
         boolean quiet = flags.has("quiet");
         boolean verbose = flags.has("verbose");
 
-        ProgressBar bar = !quiet && System.console() != null ? new ProgressBar(err) : null;
+        ProgressBar bar = quiet ? ProgressBar.none() : ProgressBar.on(err);
         ValidationSuite.Listener listener = (index, total, c) -> {
-            if (bar != null) {
-                bar.show(index, total, c.family() + " " + c.rows() + "x" + c.cols());
-            }
+            bar.show(index, total, (index + 1) + "/" + total + " " + c.family() + " " + c.rows() + "x" + c.cols());
             if (verbose) {
                 out.printf(Locale.ROOT, "[%d/%d] %s %s%n", index + 1, total, c.family(), c.describe());
             }
         };
         ValidationReport result = ValidationSuite.run(seed, flags.has("quick"), threads, listener);
-        if (bar != null) {
-            bar.clear();
-        }
+        bar.clear();
         writeAtomically(report, result.markdown());
         if (quiet) {
             out.println((result.passed() ? "PASS" : "FAIL") + " (report: " + report + ")");
@@ -114,27 +111,4 @@ public final class ValidateCommand implements Command {
     }
 
     /** A one-line progress bar redrawn in place with carriage returns; only used on a terminal. */
-    static final class ProgressBar {
-        private static final int WIDTH = 30;
-        private final PrintStream err;
-        private int lastLength;
-
-        ProgressBar(PrintStream err) {
-            this.err = err;
-        }
-
-        void show(int done, int total, String what) {
-            int filled = total == 0 ? WIDTH : done * WIDTH / total;
-            String line = String.format(Locale.ROOT, "[%s%s] %d/%d %s", "#".repeat(filled), " ".repeat(WIDTH - filled),
-                    done, total, what);
-            err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
-            err.flush();
-            lastLength = line.length();
-        }
-
-        void clear() {
-            err.print("\r" + " ".repeat(lastLength) + "\r");
-            err.flush();
-        }
-    }
 }

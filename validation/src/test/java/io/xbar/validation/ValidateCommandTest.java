@@ -129,20 +129,6 @@ class ValidateCommandTest {
     }
 
     @Test
-    void progressBarRedrawsOneLineInPlace() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ValidateCommand.ProgressBar bar = new ValidateCommand.ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        bar.show(0, 4, "shapes 1x1");
-        bar.show(2, 4, "x");
-        bar.clear();
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        assertFalse(text.contains("\n"), "never a new line");
-        assertTrue(text.contains("[" + " ".repeat(30) + "] 0/4 shapes 1x1"), text);
-        assertTrue(text.contains("[" + "#".repeat(15) + " ".repeat(15) + "] 2/4 x"), text);
-        assertTrue(text.endsWith("\r"), "cleared back to the line start");
-    }
-
-    @Test
     void withoutNgspiceTheReportSaysHowToInstallIt() {
         ValidationReport r = ValidationSuite.run(3, true, 1, null, false);
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(NgSpice.INSTALL_HINT)), r.notes().toString());
