@@ -32,7 +32,7 @@ import java.util.concurrent.RecursiveTask;
  *       they are held by the drivers and amplifiers and {@code T[i][j] = -Y[sense_j][driver_i]};
  *       otherwise the free terminals are solved for all inputs at once.</li>
  * </ol>
- * Cost: about {@code 150 n^3} flops for an {@code n x n} crossbar (the row sweep of
+ * Cost: about {@code 95 n^3} flops for an {@code n x n} crossbar (the row sweep of
  * {@link SchurSweep} needs {@code 2 n^4}), nearly all in BLAS-3; memory {@code O(n^2)} doubles,
  * at most about {@code 3 (4n)^2} in the last merge. Off-diagonal entries are sums of terms of one
  * sign and each domain's diagonal is rebuilt from its off-diagonal entries (zero row sums), so
@@ -98,25 +98,28 @@ final class NestedDissection {
     }
 
     /**
-     * Estimated flops of the merges for an {@code m x n} crossbar: the sum over merges of
-     * {@code I^3/3 + I^2 P + I P^2} ({@code I} eliminated, {@code P} kept).
+     * Flops of the merges for an {@code m x n} crossbar with this circuit's terminals: the sum
+     * over merges of {@code I^3/3 + I^2 P + I P^2} ({@code I} eliminated, {@code P} kept; Cholesky,
+     * triangular solve and symmetric update), with ports on the array's edges only where drivers
+     * or sense amplifiers attach.
      */
-    static double cost(int m, int n) {
-        return costOf(m, n, 0);
+    static double cost(int m, int n, Circuit c) {
+        return costOf(m, n, c.drive().atFirstColumn(), c.drive().atLastColumn(), c.senseAt().atFirstRow(),
+                c.senseAt().atLastRow());
     }
 
-    private static double costOf(int h, int w, int depth) {
+    private static double costOf(int h, int w, boolean left, boolean right, boolean top, boolean bottom) {
         if (h == 1 && w <= LEAF) {
-            return 2.0 * w * w;
+            return 4.0 * w * w;
         }
         boolean vertical = w > LEAF && (w > h || h == 1);
         double i = vertical ? 2.0 * h : 2.0 * w;
-        double p = 2.0 * h + 2.0 * w;
+        double p = (left ? h : 0) + (right ? h : 0) + (top ? w : 0) + (bottom ? w : 0);
         double merge = i * i * i / 3 + i * i * p + i * p * p;
         if (vertical) {
-            return merge + costOf(h, w / 2, depth + 1) + costOf(h, w - w / 2, depth + 1);
+            return merge + costOf(h, w / 2, left, true, top, bottom) + costOf(h, w - w / 2, true, right, top, bottom);
         }
-        return merge + costOf(h / 2, w, depth + 1) + costOf(h - h / 2, w, depth + 1);
+        return merge + costOf(h / 2, w, left, right, top, true) + costOf(h - h / 2, w, left, right, true, bottom);
     }
 
     /** Peak bytes of the last merge, the largest working set. */
@@ -140,6 +143,9 @@ final class NestedDissection {
         try {
             double[] y = threads > 1 ? POOL.invoke(new Task(root)) : reduce(root);
             terminals(y, out);
+            if (progress != null && reported < 1) {
+                progress.accept(1.0);
+            }
         } finally {
             cells = null;
             this.progress = null;
@@ -153,7 +159,7 @@ final class NestedDissection {
         doneWork.add(work);
         double f = Math.min(1, doneWork.sum() / totalWork);
         synchronized (this) {
-            if (f >= reported + 0.01 || (f == 1 && reported < 1)) {
+            if (f >= reported + 0.01 && f < 1) {
                 reported = f;
                 progress.accept(f);
             }

@@ -11,8 +11,8 @@ import io.xbar.blas.Blas;
  * Two exact eliminations, chosen per shape and circuit ({@link Method#AUTO}) or forced:
  * <ul>
  *   <li><b>Nested dissection</b> ({@link NestedDissection}, the default wherever word and bit
- *       lines are resistive and the crossbar is larger than about 64x64): the network is
- *       Kron-reduced onto its terminals domain by domain, about {@code 150 n^3} flops for
+ *       lines are resistive and the crossbar is larger than about 50x50): the network is
+ *       Kron-reduced onto its terminals domain by domain, about {@code 95 n^3} flops for
  *       {@code n x n} in BLAS-3 merges (256x256 in about 60 ms, 1024x1024 in about 2 s on
  *       2 cores).</li>
  *   <li><b>Row sweep</b> ({@link SchurSweep}, below; every circuit, including zero-ohm lines),
@@ -57,11 +57,6 @@ public final class TransferMatrix {
     /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
     private static final int THREADING_SIZE = 96;
     private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
-    /**
-     * The row sweep's many small carries run slower per flop than the merges of nested
-     * dissection: measured crossover near 90x90 (2 cores, 2026-12-02).
-     */
-    private static final double SWEEP_SLOWER = 2.5;
     /** {@code auto} (default), {@code nested} or {@code sweep}: forces one method where it applies. */
     private static final String METHOD = System.getProperty("xbar.transfer.method", "auto");
 
@@ -163,7 +158,7 @@ public final class TransferMatrix {
     /** Estimated flops of one transfer matrix of this shape and circuit (the method and orientation used). */
     public static double flops(int rows, int cols, Circuit circuit) {
         if (useNested(rows, cols, circuit)) {
-            return NestedDissection.cost(rows, cols);
+            return NestedDissection.cost(rows, cols, circuit);
         }
         return sweepFlops(rows, cols, circuit);
     }
@@ -176,7 +171,9 @@ public final class TransferMatrix {
     /**
      * Nested dissection needs resistive word and bit lines (a zero-ohm line is a merged node,
      * which the row sweep handles exactly) and memory for its last merge; it is used where it
-     * needs fewer flops than the row sweep, or always with {@code -Dxbar.transfer.method=nested}.
+     * needs fewer flops than the row sweep (from about 50x50 for square crossbars; measured: the
+     * sweep is faster at 48x48 and below, nested dissection from 64x64, 2 cores, 2026-12-02), or
+     * always with {@code -Dxbar.transfer.method=nested}.
      */
     static boolean useNested(int rows, int cols, Circuit circuit) {
         if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD.equals("sweep")) {
@@ -186,7 +183,7 @@ public final class TransferMatrix {
             return true;
         }
         return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4
-                && NestedDissection.cost(rows, cols) < SWEEP_SLOWER * sweepFlops(rows, cols, circuit);
+                && NestedDissection.cost(rows, cols, circuit) < sweepFlops(rows, cols, circuit);
     }
 
     /** True when the transfer matrix is computed by nested dissection, false for the row sweep. */

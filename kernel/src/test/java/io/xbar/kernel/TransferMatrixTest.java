@@ -235,4 +235,30 @@ class TransferMatrixTest {
         e = assertThrows(IllegalArgumentException.class, () -> new TransferMatrix(2, 2, Circuit.DEFAULT).compute(new double[4], new double[3]));
         assertTrue(e.getMessage().contains("transfer output"), e.getMessage());
     }
+
+    @Test
+    void theMethodFollowsTheCircuitAndTheSizeAndCanBeForced() {
+        assertTrue(new TransferMatrix(128, 128, Circuit.DEFAULT).nestedDissection());
+        assertTrue(!new TransferMatrix(16, 16, Circuit.DEFAULT).nestedDissection(), "small: the row sweep");
+        assertTrue(!new TransferMatrix(128, 128, Circuit.DEFAULT.withWordLine(0)).nestedDissection(), "shorted lines: the sweep");
+        assertTrue(!new TransferMatrix(128, 128, Circuit.DEFAULT.withBitLine(0)).nestedDissection());
+        assertTrue(new TransferMatrix(16, 16, Circuit.DEFAULT, 0, TransferMatrix.Method.NESTED).nestedDissection());
+        assertTrue(!new TransferMatrix(128, 128, Circuit.DEFAULT, 0, TransferMatrix.Method.SWEEP).nestedDissection());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TransferMatrix(8, 8, Circuit.DEFAULT.withBitLine(0), 0, TransferMatrix.Method.NESTED));
+        assertTrue(e.getMessage().contains("r_bl = 0"), e.getMessage());
+        // Both methods, the same matrix; progress is reported up to 1.
+        Random rnd = new Random(14);
+        double[] g = cells(rnd, 70, 90, 1e-6, 1e-4);
+        double[] nested = new double[70 * 90];
+        double[] last = {0};
+        new TransferMatrix(70, 90, Circuit.DEFAULT, 2, TransferMatrix.Method.NESTED).compute(g, nested, f -> {
+            assertTrue(f >= last[0] && f <= 1, "progress " + f + " after " + last[0]);
+            last[0] = f;
+        });
+        assertEquals(1.0, last[0], 1e-12);
+        double[] sweep = new TransferMatrix(70, 90, Circuit.DEFAULT, 2, TransferMatrix.Method.SWEEP).compute(g);
+        double err = relativeError(nested, sweep);
+        assertTrue(err <= TOLERANCE, "nested vs sweep: " + err);
+    }
 }
