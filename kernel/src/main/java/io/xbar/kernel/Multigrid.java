@@ -2,7 +2,7 @@
 package io.xbar.kernel;
 
 /**
- * Geometric multigrid for the crossbar operator. Smoother: two block Gauss-Seidel sweeps over the
+ * Geometric multigrid for the crossbar operator. Smoother: one or two block Gauss-Seidel sweeps over the
  * two layers, each layer solved exactly line by line (word lines, then bit lines; reversed after
  * the coarse correction, so the V-cycle is symmetric and can precondition CG). Coarse spaces:
  * word lines are interpolated linearly along the row and aggregated in pairs across rows; bit
@@ -20,17 +20,20 @@ final class Multigrid {
     /** Coarsest level when it has at most this many cells (2x that many unknowns for Cholesky). */
     static final int COARSEST_CELLS = 64;
     /**
-     * Smoothing sweeps before and after each coarse correction. Two sweeps: 3 CG iterations
-     * instead of 6 on 256x256 default crossbars, 4 instead of 6 on 1024x1024, 7 on the strongly
-     * coupled 1024x1024 (measured 2026-12-02; a pure V-cycle needs 23 there).
+     * Smoothing sweeps before and after each coarse correction ({@code -Dxbar.sweeps}; 0 chooses by
+     * size). Two sweeps up to {@value #TWO_SWEEP_CELLS} cells: 3 CG iterations instead of 5 on a
+     * 256x256 default crossbar (15.9 instead of ~18 ms); above, one sweep is cheaper overall (5
+     * iterations instead of 4 at 1024x1024, 460 instead of 520 ms; measured 2026-12-02).
      */
-    static final int SWEEPS = Integer.getInteger("xbar.sweeps", 2);
+    static final int SWEEPS = Integer.getInteger("xbar.sweeps", 0);
+    static final int TWO_SWEEP_CELLS = 1 << 17;
     /** Coarse-grid cycles per level: 1 is a V-cycle, 2 a W-cycle (default, from level {@link #W_FROM}). */
     static final int CYCLE_INDEX = Integer.getInteger("xbar.cycle", 2);
     /** First level corrected by {@value #CYCLE_INDEX} cycles; finer levels use one. */
     static final int W_FROM = Integer.getInteger("xbar.wfrom", 2);
 
     final GridLevel[] levels;
+    private final int sweeps;
     /** Prolongations between level k+1 and k: u uses (rowAggregate x colLinear), w (rowLinear x colAggregate). */
     private final Interpolation[] rowAggregate;
     private final Interpolation[] rowLinear;
@@ -40,6 +43,7 @@ final class Multigrid {
     private final int coarseUnknowns;
 
     Multigrid(GridLevel finest, LineKernels kernels) {
+        this.sweeps = SWEEPS > 0 ? SWEEPS : finest.cells <= TWO_SWEEP_CELLS ? 2 : 1;
         java.util.List<GridLevel> list = new java.util.ArrayList<>();
         java.util.List<Interpolation[]> transfers = new java.util.ArrayList<>();
         GridLevel level = finest;
@@ -122,7 +126,7 @@ final class Multigrid {
         // Pre-smoothing, forward sweeps: u = Au^-1 (b_u - C w), then w = Aw^-1 (b_w - C^T u).
         double[] previous = ws.residual[k]; // w before the last bit-line solve, then the u residual
         java.util.Arrays.fill(x, 0);
-        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+        for (int sweep = 0; sweep < sweeps; sweep++) {
             System.arraycopy(b, 0, x, 0, mn);
             if (sweep > 0) {
                 a.crossToWordLines(x, mn, x, 0, -1.0);
@@ -143,7 +147,7 @@ final class Multigrid {
         coarseCorrection(k + 1, ws);
         prolongAdd(k, a, levels[k + 1], ws.x[k + 1], x);
         // Post-smoothing, backward sweeps: w = Aw^-1 (b_w - C^T u), then u = Au^-1 (b_u - C w).
-        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+        for (int sweep = 0; sweep < sweeps; sweep++) {
             System.arraycopy(b, mn, x, mn, mn);
             a.crossToBitLines(x, 0, x, mn, -1.0);
             a.solveBitLines(x, mn);

@@ -97,13 +97,13 @@ class AnalogTileTest {
         AnalogTile tile = new AnalogTile(rows, cols, Circuit.DEFAULT, TransferMatrixTest.cells(rnd, rows, cols, 1e-6, 1e-4));
         assertEquals(AnalogTile.Path.DIRECT, tile.choose(1));
         assertEquals(AnalogTile.Path.TRANSFER, tile.choose(1000));
-        double[] v = voltages(rnd, 3, rows);
-        double[] direct = tile.currents(v, 3);
-        assertTrue(!tile.hasTransfer(), "a small batch on a fresh tile solves directly");
+        double[] v = voltages(rnd, 1, rows);
+        double[] direct = tile.currents(v, 1);
+        assertTrue(!tile.hasTransfer(), "a single vector on a fresh tile solves directly");
         double[] t = tile.transfer();
         assertSame(t, tile.transfer());
         assertEquals(AnalogTile.Path.TRANSFER, tile.choose(1));
-        double[] viaT = tile.currents(v, 3);
+        double[] viaT = tile.currents(v, 1);
         assertTrue(TransferMatrixTest.relativeError(direct, viaT) <= 1e-9);
         for (AnalogTile.Path p : AnalogTile.Path.values()) {
             assertEquals(0, tile.currents(new double[0], 0, p).length);
