@@ -55,6 +55,8 @@ public final class RegressionGuard {
             new Entry("io.xbar.bench.SolveBenchmark.programAndSolve", Map.of("size", new String[] {"256"},
                     "coupling", new String[] {"default"}), 3, 5),
             new Entry("io.xbar.bench.BatchSolveBenchmark.batch", Map.of(), 3, 5),
+            new Entry("io.xbar.bench.LineKernelBenchmark.solve", Map.of("shape", new String[] {"256x256"},
+                    "impl", new String[] {"vector", "scalar"}), 3, 5),
             new Entry("io.xbar.bench.TransferBenchmark.transfer", Map.of("size", new String[] {"64", "256"}), 5, 10),
             new Entry("io.xbar.bench.BitSerialMvmBenchmark.bitSerialMvm", Map.of(), 3, 5),
             new Entry("io.xbar.bench.BitSerialMvmBenchmark.plainDgemm", Map.of(), 3, 5),

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
 public class SolveBenchmark {
-    @Param({"64", "256", "1024", "2048"})
+    @Param({"64", "256", "300", "1000", "1024", "2048"})
     public int size;
 
     @Param({"default", "strong"})

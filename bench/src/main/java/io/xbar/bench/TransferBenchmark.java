@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TransferBenchmark {
-    @Param({"64", "128", "256", "512", "1024"})
+    @Param({"64", "128", "256", "300", "512", "1024"})
     public int size;
 
     /** {@code AUTO} (nested dissection at these sizes), {@code NESTED} or {@code SWEEP} (the row sweep, for comparison). */
