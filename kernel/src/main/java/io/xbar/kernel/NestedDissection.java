@@ -5,9 +5,12 @@ import io.xbar.blas.Blas;
 import io.xbar.blas.Lapack;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.DoubleConsumer;
 
 /**
  * The exact transfer matrix of a crossbar with resistive word and bit lines ({@code r_wl > 0},
@@ -70,8 +73,8 @@ final class NestedDissection {
     private final Node root;
     private double[] cells;          // the conductances of the crossbar being computed
     private final double totalWork;  // flops of all merges, for progress
-    private final java.util.concurrent.atomic.DoubleAdder doneWork = new java.util.concurrent.atomic.DoubleAdder();
-    private java.util.function.DoubleConsumer progress;
+    private final DoubleAdder doneWork = new DoubleAdder();
+    private DoubleConsumer progress;
     private double reported;
 
     NestedDissection(int m, int n, Circuit c, int threads) {
@@ -135,7 +138,7 @@ final class NestedDissection {
     }
 
     /** As {@link #transfer(double[], double[])}, reporting the fraction of merge work done (from any thread, at most every 1%). */
-    void transfer(double[] g, double[] out, java.util.function.DoubleConsumer progress) {
+    void transfer(double[] g, double[] out, DoubleConsumer progress) {
         cells = g;
         this.progress = progress;
         doneWork.reset();
@@ -523,7 +526,7 @@ final class NestedDissection {
             // Port -> (chain node, coupling).
             int[] nb = new int[p];
             double[] z = new double[p];
-            java.util.Arrays.fill(nb, -1);
+            Arrays.fill(nb, -1);
             for (int j = 0; j < b; j++) {
                 if (j >= k0 && j < k1) {
                     nb[offW + j] = j - k0;
@@ -591,7 +594,7 @@ final class NestedDissection {
                 }
             }
         }
-        java.util.Arrays.fill(out, 0, m * n, 0.0);
+        Arrays.fill(out, 0, m * n, 0.0);
         // x[f][i]: voltage of free terminal f for 1 V on word line i.
         double[] x = new double[nf * m];
         if (nf > 0) {
