@@ -13,13 +13,16 @@ package io.xbar.kernel;
  * same form. Vectors of the level hold the u layer in {@code [0, mn)} and the w layer in
  * {@code [mn, 2mn)}.
  *
+ * <p>Applying {@code C} means reading one layer in the other's layout: the other layer is first
+ * transposed (8x8 register blocks, {@link LineKernels#transpose}) into a padded {@link Scratch},
+ * then the coupling stencil streams every array contiguously.
+ *
  * <p>Pinned nodes (held at a fixed potential by a zero resistance) are identity rows without
  * couplings; their interpolation weights are zero, so corrections never move them.
  */
 final class GridLevel {
     static final int[] ROW_OFFSET = {0, 1, 0, 1};
     static final int[] COL_OFFSET = {0, 0, -1, -1};
-    private static final int BLOCK = 64;
 
     final int m;
     final int n;
@@ -28,10 +31,21 @@ final class GridLevel {
     final double[] uOff;
     final double[] wDiag;
     final double[] wOff;
-    /** {@code cross[k][J*m + I]}: coupling of u(I,J) with w(I+ROW_OFFSET[k], J+COL_OFFSET[k]); null if all zero. */
+    /**
+     * {@code cross[k][J*m + I]}: coupling of u(I,J) with w(I+ROW_OFFSET[k], J+COL_OFFSET[k]); null if
+     * all zero until {@link #finish}, which fills in zeros so that every stencil is complete.
+     */
     final double[][] cross;
+    /** The same couplings seen from the w side, in w layout: {@code crossT[k][I*n + J]} couples w(I,J) with u(I-a, J-b). */
+    final double[][] crossT = new double[4][];
+    /** Row strides of the transposed scratch layers ({@link #stride}). */
+    final int uStride;
+    final int wStride;
     final boolean[] uPinned;
     final boolean[] wPinned;
+    /** Indices of the pinned nodes of each layer (set by {@link #finish}). */
+    int[] uPinnedList;
+    int[] wPinnedList;
     final double[] uLower;
     final double[] uInvPivot;
     final double[] wLower;
@@ -43,6 +57,8 @@ final class GridLevel {
         this.n = n;
         this.cells = m * n;
         this.kernels = kernels;
+        this.uStride = stride(m);
+        this.wStride = stride(n);
         uDiag = new double[cells];
         uOff = new double[cells];
         wDiag = new double[cells];
@@ -68,6 +84,23 @@ final class GridLevel {
                 wPinned[k] = true;
             }
         }
+        uPinnedList = java.util.stream.IntStream.range(0, cells).filter(k -> uPinned[k]).toArray();
+        wPinnedList = java.util.stream.IntStream.range(0, cells).filter(k -> wPinned[k]).toArray();
+        // The finest level couples a node with its own cell only: cross[1..3] stay null there.
+        boolean fullStencil = cross[1] != null || cross[2] != null || cross[3] != null;
+        for (int k = 0; k < (fullStencil ? 4 : 1); k++) {
+            if (cross[k] == null) {
+                cross[k] = new double[cells];
+            }
+            crossT[k] = new double[cells];
+            int a = ROW_OFFSET[k];
+            int b = COL_OFFSET[k];
+            for (int j = Math.max(0, -b); j < n; j++) {
+                for (int i = 0; i + a < m; i++) {
+                    crossT[k][(i + a) * n + j + b] = cross[k][j * m + i];
+                }
+            }
+        }
         kernels.factor(m, n, 0, m, uDiag, uOff, uLower, uInvPivot);
         kernels.factor(n, m, 0, n, wDiag, wOff, wLower, wInvPivot);
     }
@@ -82,161 +115,93 @@ final class GridLevel {
         Parallel.range(n, 8, cells, (from, to) -> kernels.solve(n, m, from, to, wLower, wInvPivot, wOff, x, off));
     }
 
-    /** {@code y = A x} (both layers). */
-    void multiply(double[] x, double[] y) {
-        Parallel.range(m, 8, cells, (from, to) -> kernels.multiply(m, n, from, to, uDiag, uOff, x, 0, y, 0));
-        Parallel.range(n, 8, cells, (from, to) -> kernels.multiply(n, m, from, to, wDiag, wOff, x, cells, y, cells));
-        crossToWordLines(x, cells, y, 0, 1.0);
-        crossToBitLines(x, 0, y, cells, 1.0);
-    }
-
-    /** {@code y_u += alpha * C x_w}; u layer of {@code y} at {@code yOff}, w layer of {@code x} at {@code xOff}. */
-    void crossToWordLines(double[] x, int xOff, double[] y, int yOff, double alpha) {
-        // Each part owns a range of word-line columns J of y: no two parts write the same entry.
-        Parallel.range(n, BLOCK, cells, (from, to) -> crossToWordLines(x, xOff, y, yOff, alpha, from, to));
-    }
-
-    private void crossToWordLines(double[] x, int xOff, double[] y, int yOff, double alpha, int colFrom, int colTo) {
-        if (cross[0] != null && cross[1] != null && cross[2] != null && cross[3] != null) {
-            // Coarse level, full stencil: one pass reading the 2x2 w neighbourhood of each u node.
-            double[] c0 = cross[0];
-            double[] c1 = cross[1];
-            double[] c2 = cross[2];
-            double[] c3 = cross[3];
-            for (int j0 = colFrom; j0 < colTo; j0 += BLOCK) {
-                int j1 = Math.min(colTo, j0 + BLOCK);
-                for (int i0 = 0; i0 < m; i0 += BLOCK) {
-                    int i1 = Math.min(m, i0 + BLOCK);
-                    for (int j = j0; j < j1; j++) {
-                        int uRow = j * m;
-                        for (int i = i0; i < i1; i++) {
-                            int u = uRow + i;
-                            int w = xOff + i * n + j;
-                            double s = c0[u] * x[w];
-                            if (i + 1 < m) {
-                                s += c1[u] * x[w + n];
-                            }
-                            if (j > 0) {
-                                s += c2[u] * x[w - 1];
-                                if (i + 1 < m) {
-                                    s += c3[u] * x[w + n - 1];
-                                }
-                            }
-                            y[yOff + u] += alpha * s;
-                        }
-                    }
-                }
-            }
-            return;
-        }
-        for (int k = 0; k < 4; k++) {
-            double[] c = cross[k];
-            if (c == null) {
-                continue;
-            }
-            int a = ROW_OFFSET[k];
-            int b = COL_OFFSET[k];
-            int iEnd = m - a;
-            int jStart = Math.max(-b, colFrom);
-            for (int j0 = jStart; j0 < colTo; j0 += BLOCK) {
-                int j1 = Math.min(colTo, j0 + BLOCK);
-                for (int i0 = 0; i0 < iEnd; i0 += BLOCK) {
-                    int i1 = Math.min(iEnd, i0 + BLOCK);
-                    for (int j = j0; j < j1; j++) {
-                        int uRow = j * m;
-                        int wCol = xOff + a * n + j + b;
-                        for (int i = i0; i < i1; i++) {
-                            y[yOff + uRow + i] += alpha * c[uRow + i] * x[wCol + i * n];
-                        }
-                    }
-                }
-            }
-        }
+    /**
+     * Row stride of a scratch layer that holds {@code lines} lines side by side: room for one zero
+     * lane after the last line (the stencils read one past it), rounded to whole cache lines, and
+     * never a multiple of 128 doubles. At such strides (every power-of-two crossbar from 128 on)
+     * the eight rows an 8x8 transpose writes map to two L1 sets and the transpose runs 3x slower.
+     */
+    static int stride(int lines) {
+        int s = (lines + 1 + 7) & ~7;
+        return s % 128 == 0 ? s + 8 : s;
     }
 
     /**
-     * The same-cell coupling {@code cross[0]} in bit-line (w) layout, {@code I*n + J}; set on the
-     * finest level, where it is the only coupling, so {@code C^T x} streams it contiguously.
+     * Per-solve scratch of a level: the other layer's values transposed into this layer's
+     * layout, at the padded {@link #stride}, after one leading row of zeros. Padding lanes and
+     * the leading row are never written, so stencil reads past a boundary see exact zeros.
      */
-    double[] crossTransposed;
+    static final class Scratch {
+        /** The w layer in u layout: {@code w(I,J)} at {@code uStride + J*uStride + I}. */
+        final double[] u;
+        /** The u layer in w layout: {@code u(I,J)} at {@code wStride + I*wStride + J}. */
+        final double[] w;
 
-    /** {@code y_w += alpha * C^T x_u}. */
-    void crossToBitLines(double[] x, int xOff, double[] y, int yOff, double alpha) {
-        // Each part owns a range of bit-line rows of y (row I+a for source row I): split by target rows.
-        Parallel.range(m, BLOCK, cells, (from, to) -> crossToBitLines(x, xOff, y, yOff, alpha, from, to));
+        private Scratch(GridLevel a) {
+            u = new double[(a.n + 1) * a.uStride];
+            w = new double[(a.m + 1) * a.wStride];
+        }
     }
 
-    private void crossToBitLines(double[] x, int xOff, double[] y, int yOff, double alpha, int rowFrom, int rowTo) {
-        if (crossTransposed != null) {
-            double[] ct = crossTransposed;
-            for (int i0 = rowFrom; i0 < rowTo; i0 += BLOCK) {
-                int i1 = Math.min(rowTo, i0 + BLOCK);
-                for (int j0 = 0; j0 < n; j0 += BLOCK) {
-                    int j1 = Math.min(n, j0 + BLOCK);
-                    for (int i = i0; i < i1; i++) {
-                        int wRow = i * n;
-                        for (int j = j0; j < j1; j++) {
-                            y[yOff + wRow + j] += alpha * ct[wRow + j] * x[xOff + j * m + i];
-                        }
-                    }
-                }
-            }
-            return;
+    Scratch scratch() {
+        return new Scratch(this);
+    }
+
+    /** {@code y = A x} (both layers). */
+    void multiply(double[] x, double[] y, Scratch s) {
+        Parallel.range(m, 8, cells, (from, to) -> kernels.multiply(m, n, from, to, uDiag, uOff, x, 0, y, 0));
+        Parallel.range(n, 8, cells, (from, to) -> kernels.multiply(n, m, from, to, wDiag, wOff, x, cells, y, cells));
+        crossToWordLines(x, cells, y, 0, 1.0, y, 0, s);
+        crossToBitLines(x, 0, y, cells, 1.0, y, cells, s);
+    }
+
+    /** Copies the w layer {@code x[xOff ..]} into {@code s.u} in u layout. */
+    void bitLayerAsWordLines(double[] x, int xOff, Scratch s) {
+        int ld = uStride;
+        Parallel.range(m, 8, cells, (from, to) -> kernels.transpose(m, n, from, to, x, xOff, n, s.u, ld, ld));
+    }
+
+    /** Copies the u layer {@code x[xOff ..]} into {@code s.w} in w layout. */
+    void wordLayerAsBitLines(double[] x, int xOff, Scratch s) {
+        int ld = wStride;
+        Parallel.range(n, 8, cells, (from, to) -> kernels.transpose(n, m, from, to, x, xOff, m, s.w, ld, ld));
+    }
+
+    /**
+     * {@code y_u = base_u + alpha * C x_w}: the w layer of {@code x} at {@code xOff}, the u layers of
+     * {@code base} and {@code y} at their offsets ({@code base} may be {@code y} itself). The w
+     * layer is first transposed into {@code s.u}; the stencil then streams every array contiguously.
+     */
+    void crossToWordLines(double[] x, int xOff, double[] base, int baseOff, double alpha, double[] y, int yOff,
+                          Scratch s) {
+        bitLayerAsWordLines(x, xOff, s);
+        Parallel.range(n, 1, cells, (from, to) -> wordLineStencil(s.u, base, baseOff, alpha, y, yOff, from, to));
+    }
+
+    private void wordLineStencil(double[] t, double[] base, int baseOff, double alpha, double[] y, int yOff,
+                                 int colFrom, int colTo) {
+        // u(I,J) couples with w(I,J), w(I+1,J), w(I,J-1), w(I+1,J-1); outside the grid t is zero.
+        for (int j = colFrom; j < colTo; j++) {
+            int here = uStride + j * uStride; // w(0, J) in t
+            kernels.couple(m, base, baseOff + j * m, alpha, cross[0], cross[1], cross[2], cross[3], j * m, t, here,
+                    here - uStride, y, yOff + j * m);
         }
-        if (cross[0] != null && cross[1] != null && cross[2] != null && cross[3] != null) {
-            // Coarse level, full stencil: w(I,J) gathers u(I,J), u(I-1,J), u(I,J+1), u(I-1,J+1).
-            double[] c0 = cross[0];
-            double[] c1 = cross[1];
-            double[] c2 = cross[2];
-            double[] c3 = cross[3];
-            for (int i0 = rowFrom; i0 < rowTo; i0 += BLOCK) {
-                int i1 = Math.min(rowTo, i0 + BLOCK);
-                for (int j0 = 0; j0 < n; j0 += BLOCK) {
-                    int j1 = Math.min(n, j0 + BLOCK);
-                    for (int i = i0; i < i1; i++) {
-                        int wRow = yOff + i * n;
-                        for (int j = j0; j < j1; j++) {
-                            int u = j * m + i;
-                            double s = c0[u] * x[xOff + u];
-                            if (i > 0) {
-                                s += c1[u - 1] * x[xOff + u - 1];
-                            }
-                            if (j + 1 < n) {
-                                s += c2[u + m] * x[xOff + u + m];
-                                if (i > 0) {
-                                    s += c3[u + m - 1] * x[xOff + u + m - 1];
-                                }
-                            }
-                            y[wRow + j] += alpha * s;
-                        }
-                    }
-                }
-            }
-            return;
-        }
-        for (int k = 0; k < 4; k++) {
-            double[] c = cross[k];
-            if (c == null) {
-                continue;
-            }
-            int a = ROW_OFFSET[k];
-            int b = COL_OFFSET[k];
-            // Target rows i + a in [rowFrom, rowTo): source rows i in [rowFrom - a, rowTo - a).
-            int iStart = Math.max(0, rowFrom - a);
-            int iEnd = Math.min(m - a, rowTo - a);
-            int jStart = -b;
-            for (int i0 = iStart; i0 < iEnd; i0 += BLOCK) {
-                int i1 = Math.min(iEnd, i0 + BLOCK);
-                for (int j0 = jStart; j0 < n; j0 += BLOCK) {
-                    int j1 = Math.min(n, j0 + BLOCK);
-                    for (int i = i0; i < i1; i++) {
-                        int wRow = yOff + (i + a) * n + b;
-                        for (int j = j0; j < j1; j++) {
-                            y[wRow + j] += alpha * c[j * m + i] * x[xOff + j * m + i];
-                        }
-                    }
-                }
-            }
+    }
+
+    /** {@code y_w = base_w + alpha * C^T x_u}, as {@link #crossToWordLines} with the layers swapped. */
+    void crossToBitLines(double[] x, int xOff, double[] base, int baseOff, double alpha, double[] y, int yOff,
+                         Scratch s) {
+        wordLayerAsBitLines(x, xOff, s);
+        Parallel.range(m, 1, cells, (from, to) -> bitLineStencil(s.w, base, baseOff, alpha, y, yOff, from, to));
+    }
+
+    private void bitLineStencil(double[] t, double[] base, int baseOff, double alpha, double[] y, int yOff,
+                                int rowFrom, int rowTo) {
+        // w(I,J) couples with u(I,J), u(I,J+1), u(I-1,J), u(I-1,J+1); outside the grid t is zero.
+        for (int i = rowFrom; i < rowTo; i++) {
+            int here = wStride + i * wStride; // u(I, 0) in t
+            kernels.couple(n, base, baseOff + i * n, alpha, crossT[0], crossT[2], crossT[1], crossT[3], i * n, t, here,
+                    here - wStride, y, yOff + i * n);
         }
     }
 }

@@ -42,6 +42,26 @@ public interface LineKernels {
     /** {@code y[k] = x[k] + beta * y[k]} over {@code [from, to)}. */
     void xpay(double[] x, double beta, double[] y, int from, int to);
 
+    /**
+     * Transposes rows {@code [rowFrom, rowTo)} of a {@code rows x cols} block:
+     * {@code dst[dstOff + c*dstStride + r] = src[srcOff + r*srcStride + c]}. It turns one layer's
+     * layout into the other's (word lines run along rows, bit lines along columns). Give {@code dst}
+     * a stride that is not a multiple of 128 doubles: writes at such strides fall into a few cache
+     * sets and run several times slower (see {@link GridLevel#stride}).
+     */
+    void transpose(int rows, int cols, int rowFrom, int rowTo, double[] src, int srcOff, int srcStride,
+                   double[] dst, int dstOff, int dstStride);
+
+    /**
+     * The coupling stencil of one line of {@code count} nodes:
+     * {@code y[yOff+i] = base[bOff+i] + alpha * (c0[c+i] t[p+i] + c1[c+i] t[p+i+1] + c2[c+i] t[q+i] + c3[c+i] t[q+i+1])},
+     * where {@code t} holds the other layer transposed into this one's layout ({@code p}: the
+     * same line, {@code q}: the neighbouring one). {@code c1 == null} means {@code c1, c2, c3} are
+     * all zero (the finest level, where a node couples with its own cell only).
+     */
+    void couple(int count, double[] base, int bOff, double alpha, double[] c0, double[] c1, double[] c2, double[] c3,
+                int c, double[] t, int p, int q, double[] y, int yOff);
+
     /** The implementation in use: the Vector API one unless unavailable or {@code -Dxbar.scalar=true}. */
     static LineKernels get() {
         return Holder.INSTANCE;

@@ -87,6 +87,8 @@ final class Multigrid {
         final double[][] scratch = new double[levels.length][];
         final double[][] saved = new double[levels.length][];
         final double[][] original = new double[levels.length][];
+        /** Transposed-layer scratch of each level ({@link GridLevel.Scratch}). */
+        final GridLevel.Scratch[] transposed = new GridLevel.Scratch[levels.length];
 
         Workspace() {
             for (int k = 0; k < levels.length; k++) {
@@ -94,6 +96,7 @@ final class Multigrid {
                 x[k] = new double[2 * levels[k].cells];
                 residual[k] = new double[levels[k].cells];
                 scratch[k] = new double[levels[k].cells];
+                transposed[k] = levels[k].scratch();
                 if (k > 0) {
                     saved[k] = new double[2 * levels[k].cells];
                     original[k] = new double[2 * levels[k].cells];
@@ -123,18 +126,24 @@ final class Multigrid {
             DenseCholesky.solve(coarseUnknowns, coarseFactor, x);
             return;
         }
-        // Pre-smoothing, forward sweeps: u = Au^-1 (b_u - C w), then w = Aw^-1 (b_w - C^T u).
+        // Pre-smoothing, forward sweeps: u = Au^-1 (b_u - C w), then w = Aw^-1 (b_w - C^T u); w = 0 at first.
         double[] previous = ws.residual[k]; // w before the last bit-line solve, then the u residual
-        java.util.Arrays.fill(x, 0);
+        GridLevel.Scratch t = ws.transposed[k];
         for (int sweep = 0; sweep < sweeps; sweep++) {
-            System.arraycopy(b, 0, x, 0, mn);
-            if (sweep > 0) {
-                a.crossToWordLines(x, mn, x, 0, -1.0);
+            if (sweep == 0) {
+                System.arraycopy(b, 0, x, 0, mn);
+            } else {
+                a.crossToWordLines(x, mn, b, 0, -1.0, x, 0, t);
             }
             a.solveWordLines(x, 0);
-            System.arraycopy(x, mn, previous, 0, mn);
-            System.arraycopy(b, mn, x, mn, mn);
-            a.crossToBitLines(x, 0, x, mn, -1.0);
+            if (sweep == sweeps - 1) {
+                if (sweep == 0) {
+                    java.util.Arrays.fill(previous, 0);
+                } else {
+                    System.arraycopy(x, mn, previous, 0, mn);
+                }
+            }
+            a.crossToBitLines(x, 0, b, mn, -1.0, x, mn, t);
             a.solveBitLines(x, mn);
         }
         // Residual: r_w = 0 exactly after the bit-line solve; r_u = b_u - Au u - C w = -C (w - w_previous).
@@ -143,16 +152,14 @@ final class Multigrid {
         }
         double[] bc = ws.b[k + 1];
         java.util.Arrays.fill(bc, 0);
-        restrictCrossResidual(k, a, previous, ws.scratch[k], bc);
+        restrictCrossResidual(k, a, previous, ws.scratch[k], t, bc);
         coarseCorrection(k + 1, ws);
         prolongAdd(k, a, levels[k + 1], ws.x[k + 1], x);
         // Post-smoothing, backward sweeps: w = Aw^-1 (b_w - C^T u), then u = Au^-1 (b_u - C w).
         for (int sweep = 0; sweep < sweeps; sweep++) {
-            System.arraycopy(b, mn, x, mn, mn);
-            a.crossToBitLines(x, 0, x, mn, -1.0);
+            a.crossToBitLines(x, 0, b, mn, -1.0, x, mn, t);
             a.solveBitLines(x, mn);
-            System.arraycopy(b, 0, x, 0, mn);
-            a.crossToWordLines(x, mn, x, 0, -1.0);
+            a.crossToWordLines(x, mn, b, 0, -1.0, x, 0, t);
             a.solveWordLines(x, 0);
         }
     }
@@ -174,7 +181,7 @@ final class Multigrid {
         for (int c = 1; c < cycles; c++) {
             System.arraycopy(x, 0, saved, 0, x.length);
             System.arraycopy(b, 0, original, 0, b.length);
-            levels[k].multiply(saved, b);
+            levels[k].multiply(saved, b, ws.transposed[k]);
             for (int i = 0; i < b.length; i++) {
                 b[i] = original[i] - b[i];
             }
@@ -188,79 +195,91 @@ final class Multigrid {
 
     /**
      * {@code bc_u = P_u^T (-C dw)}, {@code bc_w = 0}; {@code dw} is the last bit-line change (w layout),
-     * {@code r} scratch of at least {@code a.cells}.
+     * {@code r} scratch of at least {@code a.cells}. Pinned nodes need no test: their couplings are
+     * zero, so {@code r} is exactly zero there.
      */
-    private void restrictCrossResidual(int k, GridLevel a, double[] dw, double[] r, double[] bc) {
+    private void restrictCrossResidual(int k, GridLevel a, double[] dw, double[] r, GridLevel.Scratch t, double[] bc) {
         java.util.Arrays.fill(r, 0, a.cells, 0);
-        a.crossToWordLines(dw, 0, r, 0, -1.0);
+        a.crossToWordLines(dw, 0, r, 0, -1.0, r, 0, t);
         Interpolation pi = rowAggregate[k];
         Interpolation pj = colLinear[k];
         int mc = pi.coarse;
         for (int j = 0; j < a.n; j++) {
-            int j0 = pj.first[j];
-            double w0 = pj.firstWeight[j];
             int j1 = pj.second[j];
-            double w1 = pj.secondWeight[j];
-            for (int i = 0; i < a.m; i++) {
-                int f = j * a.m + i;
-                if (a.uPinned[f]) {
-                    continue;
-                }
-                int ic = pi.first[i];
-                double v = r[f];
-                bc[j0 * mc + ic] += w0 * v;
-                if (j1 >= 0) {
-                    bc[j1 * mc + ic] += w1 * v;
-                }
-            }
+            // Without a second coarse point, add a zero-weight copy of the first (exact: 0 * v = 0).
+            restrictLine(pi, r, j * a.m, bc, pj.first[j] * mc, pj.firstWeight[j], (j1 >= 0 ? j1 : pj.first[j]) * mc,
+                    j1 >= 0 ? pj.secondWeight[j] : 0);
         }
     }
 
-    /** {@code x += P xc} on both layers. */
+    /**
+     * One fine line's part of a restriction: {@code bc[c0 + I] += w0 * (R r)[I]} and the same at
+     * {@code c1} with {@code w1}, where {@code R} sums the line's pairs (aggregation) or is the identity.
+     */
+    private static void restrictLine(Interpolation along, double[] r, int f, double[] bc, int c0, double w0, int c1,
+                                     double w1) {
+        int count = along.fine;
+        if (along.coarse == count) {
+            for (int i = 0; i < count; i++) {
+                double v = r[f + i];
+                bc[c0 + i] += w0 * v;
+                bc[c1 + i] += w1 * v;
+            }
+            return;
+        }
+        int pairs = count / 2;
+        for (int ic = 0; ic < pairs; ic++) {
+            double v = r[f + 2 * ic] + r[f + 2 * ic + 1];
+            bc[c0 + ic] += w0 * v;
+            bc[c1 + ic] += w1 * v;
+        }
+        if (count % 2 == 1) {
+            double v = r[f + count - 1];
+            bc[c0 + pairs] += w0 * v;
+            bc[c1 + pairs] += w1 * v;
+        }
+    }
+
+    /**
+     * {@code x += P xc} on both layers. Pinned nodes may take a correction here: they are
+     * decoupled identity rows, so nothing reads them before the post-smoothing's line solve puts
+     * them back at their exact value.
+     */
     private void prolongAdd(int k, GridLevel a, GridLevel c, double[] xc, double[] x) {
         Interpolation pi = rowAggregate[k];
         Interpolation pj = colLinear[k];
-        int mc = c.m;
-        int nc = c.n;
         for (int j = 0; j < a.n; j++) {
-            int j0 = pj.first[j];
-            double w0 = pj.firstWeight[j];
             int j1 = pj.second[j];
-            double w1 = pj.secondWeight[j];
-            for (int i = 0; i < a.m; i++) {
-                int f = j * a.m + i;
-                if (a.uPinned[f]) {
-                    continue;
-                }
-                int ic = pi.first[i];
-                double v = w0 * xc[j0 * mc + ic];
-                if (j1 >= 0) {
-                    v += w1 * xc[j1 * mc + ic];
-                }
-                x[f] += v;
-            }
+            prolongLine(pi, xc, pj.first[j] * c.m, pj.firstWeight[j], (j1 >= 0 ? j1 : pj.first[j]) * c.m,
+                    j1 >= 0 ? pj.secondWeight[j] : 0, x, j * a.m);
         }
         Interpolation qi = rowLinear[k];
         Interpolation qj = colAggregate[k];
-        int coarseCells = c.cells;
-        int fineCells = a.cells;
         for (int i = 0; i < a.m; i++) {
-            int i0 = qi.first[i];
-            double w0 = qi.firstWeight[i];
             int i1 = qi.second[i];
-            double w1 = qi.secondWeight[i];
-            for (int j = 0; j < a.n; j++) {
-                int f = i * a.n + j;
-                if (a.wPinned[f]) {
-                    continue;
-                }
-                int jc = qj.first[j];
-                double v = w0 * xc[coarseCells + i0 * nc + jc];
-                if (i1 >= 0) {
-                    v += w1 * xc[coarseCells + i1 * nc + jc];
-                }
-                x[fineCells + f] += v;
+            prolongLine(qj, xc, c.cells + qi.first[i] * c.n, qi.firstWeight[i],
+                    c.cells + (i1 >= 0 ? i1 : qi.first[i]) * c.n, i1 >= 0 ? qi.secondWeight[i] : 0, x, a.cells + i * a.n);
+        }
+    }
+
+    /** One fine line of a prolongation: {@code x[f + i] += w0 xc[c0 + P(i)] + w1 xc[c1 + P(i)]}, P aggregation or identity. */
+    private static void prolongLine(Interpolation along, double[] xc, int c0, double w0, int c1, double w1, double[] x,
+                                    int f) {
+        int count = along.fine;
+        if (along.coarse == count) {
+            for (int i = 0; i < count; i++) {
+                x[f + i] += w0 * xc[c0 + i] + w1 * xc[c1 + i];
             }
+            return;
+        }
+        int pairs = count / 2;
+        for (int ic = 0; ic < pairs; ic++) {
+            double v = w0 * xc[c0 + ic] + w1 * xc[c1 + ic];
+            x[f + 2 * ic] += v;
+            x[f + 2 * ic + 1] += v;
+        }
+        if (count % 2 == 1) {
+            x[f + count - 1] += w0 * xc[c0 + pairs] + w1 * xc[c1 + pairs];
         }
     }
 

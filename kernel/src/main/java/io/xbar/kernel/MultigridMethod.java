@@ -11,6 +11,7 @@ final class MultigridMethod implements NodalMethod {
     private final int n;
     private final Circuit circuit;
     private final double[] cell; // g' row-major
+    private final double[] cellU; // g' in word-line layout, J*m + I
     private final GridLevel fine;
     private final Multigrid multigrid;
     private final double normA;
@@ -25,6 +26,12 @@ final class MultigridMethod implements NodalMethod {
         this.n = n;
         this.circuit = circuit;
         this.cell = cell;
+        this.cellU = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                cellU[j * m + i] = cell[i * n + j];
+            }
+        }
         this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = options;
         this.kernels = kernels;
@@ -88,13 +95,6 @@ final class MultigridMethod implements NodalMethod {
             }
         }
         fine.cross[0] = c;
-        double[] ct = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                ct[i * n + j] = c[j * m + i];
-            }
-        }
-        fine.crossTransposed = ct;
         for (int k = 0; k < m * n; k++) {
             if (fine.uPinned[k]) {
                 fine.uDiag[k] = 1;
@@ -159,9 +159,9 @@ final class MultigridMethod implements NodalMethod {
                 ws.x[k] = ws.b[k];
             }
         }
-        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", fine::multiply,
-                (x, r) -> branchResidual(v, x, r), (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
-        outputs(ws.x, currents, u, w);
+        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", (x, y) -> fine.multiply(x, y, ws.mg.transposed[0]),
+                (x, r) -> branchResidual(v, x, r, ws.mg.transposed[0]), (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
+        outputs(ws.x, currents, u, w, ws.mg.transposed[0]);
         return stats;
     }
 
@@ -169,9 +169,10 @@ final class MultigridMethod implements NodalMethod {
      * {@code r = b - A x} from branch currents: every cell, wire, driver and sense resistor
      * contributes {@code G * (voltage difference)}, with pinned nodes at their fixed values. This is
      * exact to rounding of each branch current, while {@code b - A x} in matrix form loses
-     * {@code eps * G_wire * |V|} to cancellation on very conductive wires.
+     * {@code eps * G_wire * |V|} to cancellation on very conductive wires. Each layer reads the
+     * other transposed into its own layout ({@code t}), so every loop streams contiguously.
      */
-    private void branchResidual(double[] v, double[] x, double[] r) {
+    private void branchResidual(double[] v, double[] x, double[] r, GridLevel.Scratch t) {
         int mn = m * n;
         double gw = 1.0 / circuit.wordLine();
         double gb = 1.0 / circuit.bitLine();
@@ -179,70 +180,71 @@ final class MultigridMethod implements NodalMethod {
         double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
         Drive drive = circuit.drive();
         Sense sense = circuit.senseAt();
+        fine.bitLayerAsWordLines(x, mn, t);
+        fine.wordLayerAsBitLines(x, 0, t);
+        double[] wu = t.u;
+        double[] uw = t.w;
+        int ldu = fine.uStride;
+        int ldw = fine.wStride;
         Parallel.range(n, 1, mn, (from, to) -> {
             for (int j = from; j < to; j++) {
-                int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+                double toDriver = ((j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0)) * gs;
+                double toLeft = j > 0 ? gw : 0;
+                double toRight = j + 1 < n ? gw : 0;
+                int k0 = j * m;
+                int left = j > 0 ? k0 - m : k0; // a zero conductance makes the neighbour irrelevant
+                int right = j + 1 < n ? k0 + m : k0;
+                int cellAt = ldu + j * ldu; // w(I,J) in t.u
                 for (int i = 0; i < m; i++) {
-                    int k = j * m + i;
-                    if (fine.uPinned[k]) {
-                        r[k] = 0;
-                        continue;
-                    }
-                    double u = x[k];
-                    double flow = cell[i * n + j] * (u - x[mn + i * n + j]);
-                    if (j > 0) {
-                        flow += gw * (u - x[k - m]);
-                    }
-                    if (j + 1 < n) {
-                        flow += gw * (u - x[k + m]);
-                    }
-                    r[k] = ends * gs * (v[i] - u) - flow;
+                    double u = x[k0 + i];
+                    double flow = cellU[k0 + i] * (u - wu[cellAt + i]) + toLeft * (u - x[left + i])
+                            + toRight * (u - x[right + i]);
+                    r[k0 + i] = toDriver * (v[i] - u) - flow;
                 }
             }
         });
         Parallel.range(m, 1, mn, (from, to) -> {
             for (int i = from; i < to; i++) {
-                int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+                double toSense = ((i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0)) * gsense;
+                double up = i > 0 ? gb : 0;
+                double down = i + 1 < m ? gb : 0;
+                int k0 = mn + i * n;
+                int above = i > 0 ? k0 - n : k0;
+                int below = i + 1 < m ? k0 + n : k0;
+                int cellAt = ldw + i * ldw; // u(I,J) in t.w
+                int c0 = i * n;
                 for (int j = 0; j < n; j++) {
-                    int k = i * n + j;
-                    if (fine.wPinned[k]) {
-                        r[mn + k] = 0;
-                        continue;
-                    }
-                    double w = x[mn + k];
-                    double flow = senses * gsense * w - cell[k] * (x[j * m + i] - w);
-                    if (i > 0) {
-                        flow += gb * (w - x[mn + k - n]);
-                    }
-                    if (i + 1 < m) {
-                        flow += gb * (w - x[mn + k + n]);
-                    }
-                    r[mn + k] = -flow;
+                    double w = x[k0 + j];
+                    double flow = toSense * w - cell[c0 + j] * (uw[cellAt + j] - w) + up * (w - x[above + j])
+                            + down * (w - x[below + j]);
+                    r[k0 + j] = -flow;
                 }
             }
         });
+        // Pinned nodes hold their value exactly: no equation, no residual.
+        for (int k : fine.uPinnedList) {
+            r[k] = 0;
+        }
+        for (int k : fine.wPinnedList) {
+            r[mn + k] = 0;
+        }
     }
 
     /** {@code I[j] = sum_i g'(i,j) (u(i,j) - w(i,j))}, and the node voltages in row-major order on request. */
-    private void outputs(double[] x, double[] currents, double[] u, double[] w) {
+    private void outputs(double[] x, double[] currents, double[] u, double[] w, GridLevel.Scratch t) {
         int mn = m * n;
         java.util.Arrays.fill(currents, 0);
-        final int block = 64;
-        for (int i0 = 0; i0 < m; i0 += block) {
-            int i1 = Math.min(m, i0 + block);
-            for (int j0 = 0; j0 < n; j0 += block) {
-                int j1 = Math.min(n, j0 + block);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) {
-                        double uv = x[j * m + i];
-                        double wv = x[mn + i * n + j];
-                        currents[j] += cell[i * n + j] * (uv - wv);
-                        if (u != null) {
-                            u[i * n + j] = uv;
-                            w[i * n + j] = wv;
-                        }
-                    }
-                }
+        fine.wordLayerAsBitLines(x, 0, t);
+        int ld = fine.wStride;
+        for (int i = 0; i < m; i++) {
+            int k0 = i * n;
+            int uAt = ld + i * ld;
+            for (int j = 0; j < n; j++) {
+                currents[j] += cell[k0 + j] * (t.w[uAt + j] - x[mn + k0 + j]);
+            }
+            if (u != null) {
+                System.arraycopy(t.w, uAt, u, k0, n);
+                System.arraycopy(x, mn + k0, w, k0, n);
             }
         }
     }

@@ -104,4 +104,38 @@ final class ScalarLineKernels implements LineKernels {
             y[k] = x[k] + beta * y[k];
         }
     }
+
+    @Override
+    public void transpose(int rows, int cols, int rowFrom, int rowTo, double[] src, int srcOff, int srcStride,
+                          double[] dst, int dstOff, int dstStride) {
+        // 16x16 tiles: each source and destination line is used while it is in cache.
+        final int tile = 16;
+        for (int r0 = rowFrom; r0 < rowTo; r0 += tile) {
+            int r1 = Math.min(rowTo, r0 + tile);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int c1 = Math.min(cols, c0 + tile);
+                for (int c = c0; c < c1; c++) {
+                    int d = dstOff + c * dstStride;
+                    for (int r = r0; r < r1; r++) {
+                        dst[d + r] = src[srcOff + r * srcStride + c];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void couple(int count, double[] base, int bOff, double alpha, double[] c0, double[] c1, double[] c2,
+                       double[] c3, int c, double[] t, int p, int q, double[] y, int yOff) {
+        if (c1 == null) {
+            for (int i = 0; i < count; i++) {
+                y[yOff + i] = base[bOff + i] + alpha * (c0[c + i] * t[p + i]);
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            double v = c0[c + i] * t[p + i] + c1[c + i] * t[p + i + 1] + c2[c + i] * t[q + i] + c3[c + i] * t[q + i + 1];
+            y[yOff + i] = base[bOff + i] + alpha * v;
+        }
+    }
 }

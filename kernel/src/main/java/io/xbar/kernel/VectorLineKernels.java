@@ -167,4 +167,126 @@ final class VectorLineKernels implements LineKernels {
         }
         TAIL.xpay(x, beta, y, bound, to);
     }
+
+    /** 8x8 register transposes need 8-lane double vectors (AVX-512); elsewhere the scalar twin runs. */
+    private static final VectorSpecies<Double> S8 = DoubleVector.SPECIES_512;
+    private static final boolean WIDE = S.length() == 8;
+    /**
+     * Lane indices for {@code selectFrom(a, b)} (0-7 pick from a, 8-15 from b) of the three
+     * butterfly stages of an 8x8 transpose: interleave single lanes, then pairs, then quads.
+     */
+    private static final DoubleVector EVEN1 = lanes(0, 8, 2, 10, 4, 12, 6, 14);
+    private static final DoubleVector ODD1 = lanes(1, 9, 3, 11, 5, 13, 7, 15);
+    private static final DoubleVector EVEN2 = lanes(0, 1, 8, 9, 4, 5, 12, 13);
+    private static final DoubleVector ODD2 = lanes(2, 3, 10, 11, 6, 7, 14, 15);
+    private static final DoubleVector EVEN4 = lanes(0, 1, 2, 3, 8, 9, 10, 11);
+    private static final DoubleVector ODD4 = lanes(4, 5, 6, 7, 12, 13, 14, 15);
+
+    private static DoubleVector lanes(int... index) {
+        double[] d = new double[index.length];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = index[k];
+        }
+        return DoubleVector.fromArray(S8, d, 0);
+    }
+
+    @Override
+    public void transpose(int rows, int cols, int rowFrom, int rowTo, double[] src, int srcOff, int srcStride,
+                          double[] dst, int dstOff, int dstStride) {
+        if (!WIDE) {
+            TAIL.transpose(rows, cols, rowFrom, rowTo, src, srcOff, srcStride, dst, dstOff, dstStride);
+            return;
+        }
+        int rowBound = rowFrom + ((rowTo - rowFrom) & ~7);
+        int colBound = cols & ~7;
+        for (int r0 = rowFrom; r0 < rowBound; r0 += 8) {
+            for (int c0 = 0; c0 < colBound; c0 += 8) {
+                transpose8(src, srcOff + r0 * srcStride + c0, srcStride, dst, dstOff + c0 * dstStride + r0, dstStride);
+            }
+        }
+        if (colBound < cols) {
+            // Columns left over (fewer than 8): transpose them as a block of their own.
+            for (int c = colBound; c < cols; c++) {
+                int d = dstOff + c * dstStride;
+                for (int r = rowFrom; r < rowBound; r++) {
+                    dst[d + r] = src[srcOff + r * srcStride + c];
+                }
+            }
+        }
+        if (rowBound < rowTo) {
+            TAIL.transpose(rows, cols, rowBound, rowTo, src, srcOff, srcStride, dst, dstOff, dstStride);
+        }
+    }
+
+    /** One 8x8 block: eight row loads, 24 two-source lane selections, eight column stores. */
+    private static void transpose8(double[] src, int s, int ss, double[] dst, int d, int ds) {
+        DoubleVector v0 = DoubleVector.fromArray(S8, src, s);
+        DoubleVector v1 = DoubleVector.fromArray(S8, src, s + ss);
+        DoubleVector v2 = DoubleVector.fromArray(S8, src, s + 2 * ss);
+        DoubleVector v3 = DoubleVector.fromArray(S8, src, s + 3 * ss);
+        DoubleVector v4 = DoubleVector.fromArray(S8, src, s + 4 * ss);
+        DoubleVector v5 = DoubleVector.fromArray(S8, src, s + 5 * ss);
+        DoubleVector v6 = DoubleVector.fromArray(S8, src, s + 6 * ss);
+        DoubleVector v7 = DoubleVector.fromArray(S8, src, s + 7 * ss);
+        DoubleVector w0 = EVEN1.selectFrom(v0, v1);
+        DoubleVector w1 = ODD1.selectFrom(v0, v1);
+        DoubleVector w2 = EVEN1.selectFrom(v2, v3);
+        DoubleVector w3 = ODD1.selectFrom(v2, v3);
+        DoubleVector w4 = EVEN1.selectFrom(v4, v5);
+        DoubleVector w5 = ODD1.selectFrom(v4, v5);
+        DoubleVector w6 = EVEN1.selectFrom(v6, v7);
+        DoubleVector w7 = ODD1.selectFrom(v6, v7);
+        v0 = EVEN2.selectFrom(w0, w2);
+        v2 = ODD2.selectFrom(w0, w2);
+        v1 = EVEN2.selectFrom(w1, w3);
+        v3 = ODD2.selectFrom(w1, w3);
+        v4 = EVEN2.selectFrom(w4, w6);
+        v6 = ODD2.selectFrom(w4, w6);
+        v5 = EVEN2.selectFrom(w5, w7);
+        v7 = ODD2.selectFrom(w5, w7);
+        EVEN4.selectFrom(v0, v4).intoArray(dst, d);
+        EVEN4.selectFrom(v1, v5).intoArray(dst, d + ds);
+        EVEN4.selectFrom(v2, v6).intoArray(dst, d + 2 * ds);
+        EVEN4.selectFrom(v3, v7).intoArray(dst, d + 3 * ds);
+        ODD4.selectFrom(v0, v4).intoArray(dst, d + 4 * ds);
+        ODD4.selectFrom(v1, v5).intoArray(dst, d + 5 * ds);
+        ODD4.selectFrom(v2, v6).intoArray(dst, d + 6 * ds);
+        ODD4.selectFrom(v3, v7).intoArray(dst, d + 7 * ds);
+    }
+
+    @Override
+    public void couple(int count, double[] base, int bOff, double alpha, double[] c0, double[] c1, double[] c2,
+                       double[] c3, int c, double[] t, int p, int q, double[] y, int yOff) {
+        int bound = S.loopBound(count);
+        if (c1 == null) {
+            coupleOne(bound, base, bOff, alpha, c0, c, t, p, y, yOff);
+        } else {
+            coupleFour(bound, base, bOff, alpha, c0, c1, c2, c3, c, t, p, q, y, yOff);
+        }
+        if (bound < count) {
+            TAIL.couple(count - bound, base, bOff + bound, alpha, c0, c1, c2, c3, c + bound, t, p + bound, q + bound,
+                    y, yOff + bound);
+        }
+    }
+
+    private static void coupleOne(int bound, double[] base, int bOff, double alpha, double[] c0, int c, double[] t,
+                                  int p, double[] y, int yOff) {
+        DoubleVector a = DoubleVector.broadcast(S, alpha);
+        for (int i = 0; i < bound; i += S.length()) {
+            DoubleVector v = DoubleVector.fromArray(S, c0, c + i).mul(DoubleVector.fromArray(S, t, p + i));
+            a.fma(v, DoubleVector.fromArray(S, base, bOff + i)).intoArray(y, yOff + i);
+        }
+    }
+
+    private static void coupleFour(int bound, double[] base, int bOff, double alpha, double[] c0, double[] c1,
+                                   double[] c2, double[] c3, int c, double[] t, int p, int q, double[] y, int yOff) {
+        DoubleVector a = DoubleVector.broadcast(S, alpha);
+        for (int i = 0; i < bound; i += S.length()) {
+            DoubleVector v = DoubleVector.fromArray(S, c0, c + i).mul(DoubleVector.fromArray(S, t, p + i));
+            v = DoubleVector.fromArray(S, c1, c + i).fma(DoubleVector.fromArray(S, t, p + i + 1), v);
+            v = DoubleVector.fromArray(S, c2, c + i).fma(DoubleVector.fromArray(S, t, q + i), v);
+            v = DoubleVector.fromArray(S, c3, c + i).fma(DoubleVector.fromArray(S, t, q + i + 1), v);
+            a.fma(v, DoubleVector.fromArray(S, base, bOff + i)).intoArray(y, yOff + i);
+        }
+    }
 }

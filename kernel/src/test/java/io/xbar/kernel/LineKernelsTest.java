@@ -88,4 +88,71 @@ class LineKernelsTest {
             }
         }
     }
+
+    @Test
+    void transposesAgreeAndAreExact() {
+        LineKernels s = LineKernels.scalar();
+        LineKernels v = LineKernels.Holder.vectorOrNull();
+        Random rnd = new Random(23);
+        int[] sizes = {1, 3, 7, 8, 9, 16, 17, 64, 100};
+        for (int rows : sizes) {
+            for (int cols : sizes) {
+                int srcStride = cols + 2;
+                double[] src = random(rnd, 3 + rows * srcStride, -1, 1);
+                int dstStride = GridLevel.stride(rows);
+                double[] d1 = new double[5 + cols * dstStride];
+                double[] d2 = new double[5 + cols * dstStride];
+                // Two row ranges, as a parallel split would call it; the second starts unaligned.
+                int split = rows / 2;
+                for (LineKernels k : new LineKernels[] {s, v}) {
+                    double[] d = k == s ? d1 : d2;
+                    k.transpose(rows, cols, 0, split, src, 3, srcStride, d, 5, dstStride);
+                    k.transpose(rows, cols, split, rows, src, 3, srcStride, d, 5, dstStride);
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        assertEquals(src[3 + r * srcStride + c], d1[5 + c * dstStride + r], 0, "scalar " + rows + "x" + cols);
+                        assertEquals(src[3 + r * srcStride + c], d2[5 + c * dstStride + r], 0, "vector " + rows + "x" + cols);
+                    }
+                }
+                // Padding lanes are never written.
+                for (int c = 0; c < cols; c++) {
+                    for (int r = rows; r < dstStride; r++) {
+                        assertEquals(0, d2[5 + c * dstStride + r], 0, "padding " + rows + "x" + cols);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void couplingStencilsAgree() {
+        LineKernels s = LineKernels.scalar();
+        LineKernels v = LineKernels.Holder.vectorOrNull();
+        Random rnd = new Random(29);
+        for (int count : new int[] {1, 7, 8, 9, 17, 33, 100}) {
+            int size = count + 4;
+            double[] c0 = random(rnd, size, -1, 1);
+            double[] c1 = random(rnd, size, -1, 1);
+            double[] c2 = random(rnd, size, -1, 1);
+            double[] c3 = random(rnd, size, -1, 1);
+            double[] t = random(rnd, 3 * size, -1, 1);
+            double[] base = random(rnd, size, -1, 1);
+            for (boolean full : new boolean[] {false, true}) {
+                double[] y1 = new double[size];
+                double[] y2 = new double[size];
+                s.couple(count, base, 1, -0.5, c0, full ? c1 : null, c2, c3, 2, t, size + 1, 3, y1, 2);
+                v.couple(count, base, 1, -0.5, c0, full ? c1 : null, c2, c3, 2, t, size + 1, 3, y2, 2);
+                for (int i = 0; i < count; i++) {
+                    double sum = c0[2 + i] * t[size + 1 + i];
+                    if (full) {
+                        sum += c1[2 + i] * t[size + 2 + i] + c2[2 + i] * t[3 + i] + c3[2 + i] * t[4 + i];
+                    }
+                    double expected = base[1 + i] - 0.5 * sum;
+                    assertEquals(expected, y1[2 + i], 1e-15, "scalar " + count);
+                    assertEquals(expected, y2[2 + i], 1e-15, "vector " + count);
+                }
+            }
+        }
+    }
 }
