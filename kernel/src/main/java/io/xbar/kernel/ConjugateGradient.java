@@ -73,17 +73,18 @@ final class ConjugateGradient {
         double[] z = ws.z;
         double[] p = ws.p;
         double[] q = ws.q;
-        double normB = normInf(b);
+        double normB = k.maxAbs(b, 0, n);
         exact.compute(x, r);
-        double residual = scaled(normInf(r), normA, normInf(x), normB);
-        if (residual <= options.tolerance() && normInf(r) <= absolute || normB == 0 && normInf(x) == 0) {
+        double normR0 = k.maxAbs(r, 0, n);
+        double normX = k.maxAbs(x, 0, n);
+        double residual = scaled(normR0, normA, normX, normB);
+        if (residual <= options.tolerance() && normR0 <= absolute || normB == 0 && normX == 0) {
             return new Stats(residual, 0);
         }
-        double bestResidual = normInf(r);
+        double bestResidual = normR0;
         System.arraycopy(x, 0, ws.best, 0, n);
         int sinceImprovement = 0;
-        double lastTrueResidual = normInf(r);
-        double normX = normInf(x);
+        double lastTrueResidual = normR0;
         preconditioner.apply(r, z);
         System.arraycopy(z, 0, p, 0, n);
         double rz = k.dot(r, z, 0, n);
@@ -108,8 +109,8 @@ final class ConjugateGradient {
             // since the last check (then refinement from the exact residual gains accuracy).
             if (estimate <= options.tolerance() && (normR <= absolute || normR <= REFINE_DROP * lastTrueResidual)) {
                 exact.compute(x, r);
-                normR = normInf(r);
-                normX = normInf(x);
+                normR = k.maxAbs(r, 0, n);
+                normX = k.maxAbs(x, 0, n);
                 residual = scaled(normR, normA, normX, normB);
                 if (TRACE) {
                     System.err.printf("cg %d exact residual scaled=%.3e abs=%.3e%n", it, residual, normR);
@@ -144,11 +145,11 @@ final class ConjugateGradient {
         }
         // Out of iterations or stagnated: take whichever of the current and best iterate is better.
         exact.compute(x, r);
-        residual = scaled(normInf(r), normA, normInf(x), normB);
+        residual = scaled(k.maxAbs(r, 0, n), normA, k.maxAbs(x, 0, n), normB);
         double[] candidate = ws.z;
         System.arraycopy(ws.best, 0, candidate, 0, n);
         exact.compute(candidate, ws.q);
-        double bestTrue = scaled(normInf(ws.q), normA, normInf(candidate), normB);
+        double bestTrue = scaled(k.maxAbs(ws.q, 0, n), normA, k.maxAbs(candidate, 0, n), normB);
         if (bestTrue < residual) {
             System.arraycopy(candidate, 0, x, 0, n);
             residual = bestTrue;
