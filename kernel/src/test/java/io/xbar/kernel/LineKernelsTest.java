@@ -3,6 +3,7 @@ package io.xbar.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -153,6 +154,16 @@ class LineKernelsTest {
                     assertEquals(expected, y2[2 + i], 1e-15, "vector " + count);
                 }
             }
+        }
+    }
+
+    @Test
+    void scratchStridesLeaveAZeroLaneAndAvoidCacheSetAliasing() {
+        for (int lines = 1; lines <= 5000; lines++) {
+            int s = GridLevel.stride(lines);
+            assertTrue(s >= lines + 1 && s <= lines + 16, "stride " + s + " for " + lines + " lines");
+            assertEquals(0, s % 8, "whole cache lines");
+            assertTrue(s % 128 != 0, "not a multiple of 128 doubles: " + s);
         }
     }
 }
