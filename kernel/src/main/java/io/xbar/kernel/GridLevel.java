@@ -101,8 +101,40 @@ final class GridLevel {
                 }
             }
         }
+        checkPinnedDecoupled();
         kernels.factor(m, n, 0, m, uDiag, uOff, uLower, uInvPivot);
         kernels.factor(n, m, 0, n, wDiag, wOff, wLower, wInvPivot);
+    }
+
+    /**
+     * Pinned nodes must be decoupled identity rows: no chain or cross coupling touches them.
+     * {@link Multigrid}'s restriction and prolongation rely on it (they skip no pinned node: the
+     * residual is exactly zero there, and a prolonged correction is overwritten by the next line
+     * solve before anything reads it).
+     */
+    private void checkPinnedDecoupled() {
+        for (int k : uPinnedList) {
+            int i = k % m;
+            int j = k / m;
+            boolean coupled = uOff[k] != 0 || j + 1 < n && uOff[k + m] != 0;
+            for (int s = 0; s < 4 && !coupled; s++) {
+                coupled = cross[s] != null && cross[s][k] != 0;
+            }
+            if (coupled) {
+                throw new IllegalStateException("pinned word-line node (" + i + "," + j + ") is coupled");
+            }
+        }
+        for (int k : wPinnedList) {
+            int i = k / n;
+            int j = k % n;
+            boolean coupled = wOff[k] != 0 || i + 1 < m && wOff[k + n] != 0;
+            for (int s = 0; s < 4 && !coupled; s++) {
+                coupled = crossT[s] != null && crossT[s][k] != 0;
+            }
+            if (coupled) {
+                throw new IllegalStateException("pinned bit-line node (" + i + "," + j + ") is coupled");
+            }
+        }
     }
 
     /** {@code x_u := Au^{-1} x_u} for the u layer stored at {@code x[off ..]}. */
