@@ -147,15 +147,9 @@ final class GridLevel {
         Parallel.range(n, 8, cells, (from, to) -> kernels.solve(n, m, from, to, wLower, wInvPivot, wOff, x, off));
     }
 
-    /**
-     * Row stride of a scratch layer that holds {@code lines} lines side by side: room for one zero
-     * lane after the last line (the stencils read one past it), rounded to whole cache lines, and
-     * never a multiple of 128 doubles. At such strides (every power-of-two crossbar from 128 on)
-     * the eight rows an 8x8 transpose writes map to two L1 sets and the transpose runs 3x slower.
-     */
+    /** Row stride of a transposed scratch layer of {@code lines} lines: {@link LineKernels#transposeStride}. */
     static int stride(int lines) {
-        int s = (lines + 1 + 7) & ~7;
-        return s % 128 == 0 ? s + 8 : s;
+        return LineKernels.transposeStride(lines);
     }
 
     /**

@@ -46,8 +46,8 @@ public interface LineKernels {
      * Transposes rows {@code [rowFrom, rowTo)} of a {@code rows x cols} block:
      * {@code dst[dstOff + c*dstStride + r] = src[srcOff + r*srcStride + c]}. It turns one layer's
      * layout into the other's (word lines run along rows, bit lines along columns). Give {@code dst}
-     * a stride that is not a multiple of 128 doubles: writes at such strides fall into a few cache
-     * sets and run several times slower (see {@link GridLevel#stride}).
+     * a stride that is not a multiple of 128 doubles ({@link #transposeStride}): writes at such
+     * strides fall into a few cache sets and run several times slower.
      */
     void transpose(int rows, int cols, int rowFrom, int rowTo, double[] src, int srcOff, int srcStride,
                    double[] dst, int dstOff, int dstStride);
@@ -61,6 +61,18 @@ public interface LineKernels {
      */
     void couple(int count, double[] base, int bOff, double alpha, double[] c0, double[] c1, double[] c2, double[] c3,
                 int c, double[] t, int p, int q, double[] y, int yOff);
+
+    /**
+     * Row stride for a transpose destination that holds {@code lines} lines side by side: room for
+     * one zero lane after the last line (the coupling stencils read one past it), rounded to whole
+     * cache lines, and never a multiple of 128 doubles. At such strides (every power-of-two crossbar
+     * from 128 on) the eight rows an 8x8 transpose block writes map to two L1 sets and the transpose
+     * runs about 3x slower (`CouplingBenchmark`).
+     */
+    static int transposeStride(int lines) {
+        int s = (lines + 1 + 7) & ~7;
+        return s % 128 == 0 ? s + 8 : s;
+    }
 
     /** The implementation in use: the Vector API one unless unavailable or {@code -Dxbar.scalar=true}. */
     static LineKernels get() {
