@@ -1,12 +1,13 @@
 // JsonFiles: writes JSON reports atomically (temporary file, then rename) so no half-written report remains.
 package io.xbar.cli;
 
+import io.xbar.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Pretty-printed JSON with the same write discipline as the .npy writer. */

@@ -1,6 +1,8 @@
 // SpiceCommand: `xbar spice export` (crossbar -> ngspice netlist) and `xbar spice solve` (netlist -> JSON operating point).
 package io.xbar.cli;
 
+import io.xbar.io.AtomicFiles;
+
 import io.xbar.io.Npy;
 import io.xbar.kernel.Circuit;
 import io.xbar.spice.Netlist;
@@ -11,17 +13,13 @@ import io.xbar.spice.NetlistSolver;
 import io.xbar.spice.SpiceExport;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
@@ -140,44 +138,12 @@ public final class SpiceCommand implements Command {
         return file.toAbsolutePath();
     }
 
-    @FunctionalInterface
-    private interface Body {
-        void write(OutputStream out) throws IOException;
-    }
-
-    /** Writes to a temporary file in the target's directory and moves it into place; nothing is left on failure. */
-    private static void writeAtomically(Path file, String flag, Body body) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        boolean done = false;
+    /** Writes through {@link AtomicFiles}; an I/O failure names the flag and the file. */
+    private static void writeAtomically(Path file, String flag, AtomicFiles.Body body) {
         try {
-            OutputStream s = null;
-            for (int attempt = 0; s == null; attempt++) {
-                tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-                try {
-                    // CREATE_NEW honours the umask (Files.createTempFile would leave an owner-only file).
-                    s = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    if (attempt > 10) {
-                        throw e;
-                    }
-                }
-            }
-            try (OutputStream closing = s) {
-                body.write(closing);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
+            AtomicFiles.write(file, body);
         } catch (IOException e) {
             throw new UsageException(flag + ": cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (!done && tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
         }
     }
 }

@@ -1,6 +1,8 @@
 // SweepCommand: `xbar sweep --weights W.npy --inputs X.npy --out DIR`: NF and mvm_rel_error over tile sizes, wire resistances and mappings.
 package io.xbar.cli;
 
+import io.xbar.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +16,6 @@ import io.xbar.mapping.QuantizedWeights;
 import io.xbar.mapping.TiledMvm;
 import io.xbar.plot.Plots;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

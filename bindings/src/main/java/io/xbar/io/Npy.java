@@ -7,18 +7,14 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The NumPy {@code .npy} format (<a href="https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html">
@@ -405,13 +401,9 @@ public final class Npy {
                     + " values, got " + values.length);
         }
         checkWritable(file);
-        Path dir = file.toAbsolutePath().getParent();
         byte[] header = header(shape);
-        Path tmp = null;
-        boolean moved = false;
         try {
-            tmp = createTemp(dir, file);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            AtomicFiles.writeChannel(file, ch -> {
                 writeFully(ch, ByteBuffer.wrap(header));
                 ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
                 int per = CHUNK / 8;
@@ -422,19 +414,9 @@ public final class Npy {
                     buf.limit(n * 8);
                     writeFully(ch, buf);
                 }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
+            });
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("cannot write " + file + ": permission denied");
-        } finally {
-            if (tmp != null && !moved) {
-                Files.deleteIfExists(tmp);
-            }
         }
     }
 
@@ -462,21 +444,6 @@ public final class Npy {
         }
     }
 
-    private static Path createTemp(Path dir, Path file) throws IOException {
-        // CREATE_NEW honours the umask, unlike Files.createTempFile's owner-only permissions.
-        for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
-            try {
-                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return tmp;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt > 100) {
-                    throw e;
-                }
-            }
-        }
-    }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {

@@ -1,16 +1,15 @@
 // Plots: the PNG pictures of xbar (IR-drop map of a tile, per-column NF of mappings, sweep NF vs tile size), headless, via JFreeChart.
 package io.xbar.plot;
 
+import io.xbar.io.AtomicFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -251,23 +250,7 @@ public final class Plots {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("picture " + png + ": directory " + dir + " does not exist");
         }
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        boolean moved = false;
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
     }
 
     /** Viridis, a perceptually uniform colour map (dark purple = most IR drop, yellow = ideal), grey for NaN. */
