@@ -38,7 +38,7 @@ final class GridLevel {
     final double[][] cross;
     /** The same couplings seen from the w side, in w layout: {@code crossT[k][I*n + J]} couples w(I,J) with u(I-a, J-b). */
     final double[][] crossT = new double[4][];
-    /** Row strides of the transposed scratch layers ({@link #stride}). */
+    /** Row strides of the transposed scratch layers ({@link LineKernels#transposeStride}). */
     final int uStride;
     final int wStride;
     final boolean[] uPinned;
@@ -57,8 +57,8 @@ final class GridLevel {
         this.n = n;
         this.cells = m * n;
         this.kernels = kernels;
-        this.uStride = stride(m);
-        this.wStride = stride(n);
+        this.uStride = LineKernels.transposeStride(m);
+        this.wStride = LineKernels.transposeStride(n);
         uDiag = new double[cells];
         uOff = new double[cells];
         wDiag = new double[cells];
@@ -147,14 +147,9 @@ final class GridLevel {
         Parallel.range(n, 8, cells, (from, to) -> kernels.solve(n, m, from, to, wLower, wInvPivot, wOff, x, off));
     }
 
-    /** Row stride of a transposed scratch layer of {@code lines} lines: {@link LineKernels#transposeStride}. */
-    static int stride(int lines) {
-        return LineKernels.transposeStride(lines);
-    }
-
     /**
      * Per-solve scratch of a level: the other layer's values transposed into this layer's
-     * layout, at the padded {@link #stride}, after one leading row of zeros. Padding lanes and
+     * layout, at the padded {@link LineKernels#transposeStride}, after one leading row of zeros. Padding lanes and
      * the leading row are never written, so stencil reads past a boundary see exact zeros.
      */
     static final class Scratch {

@@ -100,7 +100,7 @@ class LineKernelsTest {
             for (int cols : sizes) {
                 int srcStride = cols + 2;
                 double[] src = random(rnd, 3 + rows * srcStride, -1, 1);
-                int dstStride = GridLevel.stride(rows);
+                int dstStride = LineKernels.transposeStride(rows);
                 double[] d1 = new double[5 + cols * dstStride];
                 double[] d2 = new double[5 + cols * dstStride];
                 // Two row ranges, as a parallel split would call it; the second starts unaligned.
@@ -160,7 +160,7 @@ class LineKernelsTest {
     @Test
     void scratchStridesLeaveAZeroLaneAndAvoidCacheSetAliasing() {
         for (int lines = 1; lines <= 5000; lines++) {
-            int s = GridLevel.stride(lines);
+            int s = LineKernels.transposeStride(lines);
             assertTrue(s >= lines + 1 && s <= lines + 16, "stride " + s + " for " + lines + " lines");
             assertEquals(0, s % 8, "whole cache lines");
             assertTrue(s % 128 != 0, "not a multiple of 128 doubles: " + s);
