@@ -1,4 +1,4 @@
-// XbarExample: how another simulator uses xbar's Java API; copy it, add io.xbar:xbar-bindings, run it.
+// XbarExample: how another simulator uses xbar's Java API; copy it, add io.xbar:xbar-api, run it.
 
 import io.xbar.api.Crossbar;
 import io.xbar.api.MappedLayer;
@@ -28,7 +28,7 @@ import java.util.Random;
  *      -cp "bindings/target/classes:kernel/target/classes:native/target/classes:$(cat cp.txt)" \
  *      examples/java/XbarExample.java
  * </pre>
- * In a Maven project of your own, the one dependency is {@code io.xbar:xbar-bindings:0.1.0-SNAPSHOT}.
+ * In a Maven project of your own, the one dependency is {@code io.xbar:xbar-api:0.1.0-SNAPSHOT}.
  */
 public final class XbarExample {
     public static void main(String[] args) {

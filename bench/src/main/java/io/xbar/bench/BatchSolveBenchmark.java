@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
-import io.xbar.kernel.Crossbars;
+import io.xbar.reference.Crossbars;
 import io.xbar.kernel.ProgrammedCrossbar;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -4,7 +4,7 @@ package io.xbar.bench;
 import io.xbar.io.Npy;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
-import io.xbar.kernel.Crossbars;
+import io.xbar.reference.Crossbars;
 import io.xbar.kernel.ProgrammedCrossbar;
 import io.xbar.kernel.Solution;
 import io.xbar.kernel.TransferMatrix;

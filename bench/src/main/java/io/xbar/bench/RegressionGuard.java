@@ -58,8 +58,8 @@ public final class RegressionGuard {
             new Entry("io.xbar.bench.LineKernelBenchmark.solve", Map.of("shape", new String[] {"256x256"},
                     "impl", new String[] {"vector", "scalar"}), 3, 5),
             new Entry("io.xbar.bench.TransferBenchmark.transfer", Map.of("size", new String[] {"64", "256"}), 5, 10),
-            new Entry("io.xbar.bench.BitSerialMvmBenchmark.bitSerialMvm", Map.of(), 3, 5),
-            new Entry("io.xbar.bench.BitSerialMvmBenchmark.plainDgemm", Map.of(), 3, 5),
+            new Entry("io.xbar.bench.ReadOutBenchmark.readOut", Map.of(), 3, 5),
+            new Entry("io.xbar.bench.ReadOutBenchmark.plainDgemm", Map.of(), 3, 5),
             new Entry("io.xbar.bench.SpiceBenchmark.kernel", Map.of("size", new String[] {"64"}), 3, 5),
             new Entry("io.xbar.bench.SpiceBenchmark.solve", Map.of("size", new String[] {"64"}), 3, 5));
 

@@ -3,7 +3,7 @@ package io.xbar.bench;
 
 import io.xbar.blas.Blas;
 import io.xbar.kernel.Circuit;
-import io.xbar.kernel.Crossbars;
+import io.xbar.reference.Crossbars;
 import io.xbar.kernel.TransferMatrix;
 
 import java.util.concurrent.TimeUnit;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.xbar.io.Npy;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
-import io.xbar.kernel.Crossbars;
+import io.xbar.reference.Crossbars;
 import io.xbar.kernel.TransferMatrix;
 
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-// TransferMatrixTest: the Schur-sweep transfer matrix against a dense nodal reference over shapes, options and extremes.
+// TransferMatrixTest: the transfer matrix against per-input solves, closed forms, reciprocity and its own methods (the oracle comparison is in the reference module).
 package io.xbar.kernel;
+
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 class TransferMatrixTest {
     private static final double TOLERANCE = 1e-9;
-    private static final int[][] SHAPES = {{1, 1}, {1, 2}, {2, 1}, {1, 7}, {7, 1}, {2, 2}, {3, 5}, {5, 3}, {6, 6}};
 
     /** Cells uniform in [lo, hi] siemens, a few of them open. */
     static double[] cells(Random rnd, int rows, int cols, double lo, double hi) {
@@ -43,63 +43,6 @@ class TransferMatrixTest {
         return scale == 0 ? err : err / scale;
     }
 
-    private static void assertAgrees(int rows, int cols, Circuit c, double[] g, String what) {
-        double[] t = TransferMatrix.compute(rows, cols, c, g);
-        double[] ref = DenseTransferReference.transfer(rows, cols, c, g);
-        double err = relativeError(t, ref);
-        assertTrue(err <= TOLERANCE, what + " " + rows + "x" + cols + " " + c + ": relative error " + err);
-    }
-
-    @Test
-    void everyOptionAndEveryShortAgreesWithTheDenseReference() {
-        Random rnd = new Random(11);
-        double[] ohms = {0, 2.5};
-        for (int[] shape : SHAPES) {
-            int rows = shape[0];
-            int cols = shape[1];
-            double[] g = cells(rnd, rows, cols, 1e-6, 1e-4);
-            for (Drive d : Drive.values()) {
-                for (Sense s : Sense.values()) {
-                    for (int mask = 0; mask < 16; mask++) {
-                        Circuit c = new Circuit(ohms[mask & 1] * 1.3, ohms[(mask >> 1) & 1],
-                                ohms[(mask >> 2) & 1] * 4, ohms[(mask >> 3) & 1] * 0.7, mask % 3 == 0 ? 0 : 1e3, d, s);
-                        assertAgrees(rows, cols, c, g, "mask " + mask);
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void largerRandomShapesAgreeWithTheDenseReference() {
-        Random rnd = new Random(12);
-        int[][] shapes = {{17, 9}, {9, 17}, {12, 31}, {32, 32}};
-        for (int[] shape : shapes) {
-            for (int trial = 0; trial < 3; trial++) {
-                Drive d = Drive.values()[rnd.nextInt(3)];
-                Sense s = Sense.values()[rnd.nextInt(3)];
-                Circuit c = new Circuit(rnd.nextDouble() * 5, rnd.nextDouble() * 5, rnd.nextInt(2) * rnd.nextDouble() * 10,
-                        rnd.nextInt(2) * rnd.nextDouble() * 10, rnd.nextInt(2) * 5e3, d, s);
-                assertAgrees(shape[0], shape[1], c, cells(rnd, shape[0], shape[1], 1e-6, 1e-4), "trial " + trial);
-            }
-        }
-    }
-
-    @Test
-    void extremeWiresAndCellsAgreeWithTheDenseReference() {
-        Random rnd = new Random(13);
-        double[] wires = {0, 0.01, 1, 100};
-        for (int[] shape : new int[][] {{3, 5}, {8, 8}, {13, 6}}) {
-            for (double wl : wires) {
-                for (double bl : wires) {
-                    Drive d = Drive.values()[rnd.nextInt(3)];
-                    Sense s = Sense.values()[rnd.nextInt(3)];
-                    Circuit c = new Circuit(wl, bl, rnd.nextInt(2) * 50.0, rnd.nextInt(2) * 20.0, 0, d, s);
-                    assertAgrees(shape[0], shape[1], c, logCells(rnd, shape[0], shape[1], 1e-9, 1e-2), "extreme");
-                }
-            }
-        }
-    }
 
     @Test
     void agreesWithPerInputSolvesOfTheCrossbarSolver() {

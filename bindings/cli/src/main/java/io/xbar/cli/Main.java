@@ -1,0 +1,101 @@
+// Main: entry point of the `xbar` command line; dispatches to subcommands, maps user errors to exit status 2.
+package io.xbar.cli;
+
+import io.xbar.blas.Blas;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code xbar <command> [flags]}. See {@code xbar help} and MODEL.md section 5. */
+public final class Main {
+    private Main() {
+    }
+
+    /** Every command, in the order {@code xbar help} lists them. */
+    static List<Command> commands() {
+        return List.of(
+                new DemoCommand(),
+                new SolveCommand(),
+                new TransferCommand(),
+                new MvmCommand(),
+                new MapCommand(),
+                new NfCommand(),
+                new SweepCommand(),
+                new SpiceCommand(),
+                new ValidateCommand());
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command line and returns its exit status (used by tests and by other simulators in-process). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Command> commands = commands();
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(commands, out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = commands.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        if (command == null) {
+            err.println("xbar: unknown command '" + args[0] + "' (try 'xbar help')");
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            if (FlagSets.wantsHelp(rest)) {
+                int status = command.run(rest, out, err);
+                out.println();
+                out.println("flags every command accepts:");
+                out.println(GlobalFlags.HELP);
+                return status;
+            }
+            GlobalFlags.Settings settings = GlobalFlags.settings(Flags.parseGlobal(rest));
+            // Process-wide, so put back afterwards: Main.run also serves simulators in-process.
+            int blasThreads = Blas.threads();
+            if (settings.threads() > 0) {
+                Blas.setThreads(settings.threads());
+            }
+            long start = System.nanoTime();
+            int status;
+            try {
+                status = GlobalFlags.with(settings, () -> command.run(rest, out, err));
+            } finally {
+                if (settings.threads() > 0) {
+                    Blas.setThreads(blasThreads);
+                }
+            }
+            if (settings.verbose()) {
+                err.printf(Locale.ROOT, "xbar %s: %.3f s (exit %d, threads %s)%n", command.name(),
+                        (System.nanoTime() - start) * 1e-9, status,
+                        settings.threads() > 0 ? Integer.toString(settings.threads()) : "default");
+            }
+            return status;
+        } catch (UsageException e) {
+            err.println("xbar " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            // Public API checks throw IllegalArgumentException naming the problem: a user mistake too.
+            err.println("xbar " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println("xbar " + command.name() + ": out of memory (raise the heap with XBAR_HEAP, e.g. XBAR_HEAP=16g)");
+            return 1;
+        } catch (Exception e) {
+            err.println("xbar " + command.name() + ": internal error: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static void usage(List<Command> commands, PrintStream out) {
+        out.println("usage: xbar <command> [flags]   (xbar <command> --help for its flags)");
+        out.println();
+        for (Command c : commands) {
+            out.printf("  %-10s %s%n", c.name(), c.summary());
+        }
+    }
+}

@@ -1,0 +1,177 @@
+// CrossbarSolverTest: exactness of the crossbar solver on cases with known answers, KCL checks and bad input.
+package io.xbar.reference;
+
+import io.xbar.kernel.*;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class CrossbarSolverTest {
+
+    private static double maxRel(double[] expected, double[] actual) {
+        double max = 0;
+        double err = 0;
+        for (int k = 0; k < expected.length; k++) {
+            max = Math.max(max, Math.abs(expected[k]));
+            err = Math.max(err, Math.abs(expected[k] - actual[k]));
+        }
+        return max == 0 ? err : err / max;
+    }
+
+    @Test
+    void zeroParasiticsGiveTheIdealProduct() {
+        int[][] shapes = {{1, 1}, {1, 7}, {7, 1}, {9, 17}, {64, 33}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            double[] g = Crossbars.defaultCells(3, m, n);
+            double[] v = Crossbars.voltages(4, 1, m, 0.2);
+            double[] ideal = new double[n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    ideal[j] += g[i * n + j] * v[i];
+                }
+            }
+            for (Drive d : Drive.values()) {
+                for (Sense se : Sense.values()) {
+                    Circuit c = Circuit.IDEAL.withDrive(d).withSenseAt(se);
+                    Solution sol = CrossbarSolver.create(m, n, c).program(g).solve(v);
+                    assertTrue(maxRel(ideal, sol.currents()) < 1e-14, m + "x" + n + " " + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void singleCellIsASeriesCircuit() {
+        double g = 3e-5;
+        double v = 0.17;
+        Circuit c = new Circuit(2.5, 2.5, 40, 60, 1000, Drive.LEFT, Sense.BOTTOM);
+        double expected = v / (40 + 1 / g + 1000 + 60);
+        Solution s = CrossbarSolver.create(1, 1, c).program(new double[] {g}).solve(new double[] {v});
+        assertEquals(expected, s.currents()[0], 1e-15 * expected * 10);
+        // Both ends driven and sensed: two driver and two sense resistors in parallel.
+        Circuit both = c.withDrive(Drive.BOTH).withSenseAt(Sense.BOTH);
+        double expectedBoth = v / (20 + 1 / g + 1000 + 30);
+        Solution sb = CrossbarSolver.create(1, 1, both).program(new double[] {g}).solve(new double[] {v});
+        assertEquals(expectedBoth, sb.currents()[0], 1e-14 * expectedBoth);
+    }
+
+    @Test
+    void twoCellWordLineMatchesHandAnalysis() {
+        // One row, two columns, left drive, r_source = r_sense = 0: u0 = V; node u1 sees r_wl to u0 and g1 to ground.
+        double g0 = 1e-4;
+        double g1 = 5e-5;
+        double r = 2.5;
+        double v = 0.2;
+        double u1 = v / (1 + r * g1);
+        Circuit c = Circuit.DEFAULT.withWires(r);
+        for (Circuit cc : new Circuit[] {c, c.withBitLine(0)}) {
+            Solution s = CrossbarSolver.create(1, 2, cc).program(new double[] {g0, g1}).solve(new double[] {v}, true);
+            assertEquals(g0 * v, s.currents()[0], 1e-18);
+            assertEquals(g1 * u1, s.currents()[1], 1e-18);
+            assertEquals(u1, s.wordLineVoltages()[1], 1e-15);
+        }
+    }
+
+    @Test
+    void everyMethodSatisfiesKirchhoffNodeByNode() {
+        Random rnd = new Random(11);
+        double[] wires = {0, 2.5, 100};
+        for (double rw : wires) {
+            for (double rb : wires) {
+                int m = 20 + rnd.nextInt(30);
+                int n = 20 + rnd.nextInt(30);
+                Circuit c = new Circuit(rw, rb, rnd.nextBoolean() ? 0 : 5, rnd.nextBoolean() ? 0 : 5, 0,
+                        Drive.values()[rnd.nextInt(3)], Sense.values()[rnd.nextInt(3)]);
+                double[] g = Crossbars.uniform(rnd.nextLong(), m, n, 1e-6, 1e-3);
+                double[] v = Crossbars.voltages(rnd.nextLong(), 1, m, 0.2);
+                Solution s = CrossbarSolver.create(m, n, c).program(g).solve(v, true);
+                assertTrue(s.residual() <= SolverOptions.REQUIRED_RESIDUAL, c + " residual " + s.residual());
+                double kcl = Crossbars.kclImbalance(m, n, c, g, v, s.wordLineVoltages(), s.bitLineVoltages());
+                assertTrue(kcl < 1e-11, c + " KCL imbalance " + kcl);
+                // Column currents equal the cell currents summed from the node voltages.
+                double[] fromNodes = new double[n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        fromNodes[j] += g[i * n + j] * (s.wordLineVoltages()[i * n + j] - s.bitLineVoltages()[i * n + j]);
+                    }
+                }
+                assertTrue(maxRel(fromNodes, s.currents()) < 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void scalarAndVectorKernelsGiveTheSameSolution() {
+        int m = 37;
+        int n = 45;
+        double[] g = Crossbars.strongCells(5, m, n);
+        double[] v = Crossbars.voltages(6, 1, m, 0.2);
+        Circuit c = Circuit.DEFAULT.withWires(1);
+        double[] vec = CrossbarSolver.create(m, n, c).program(g).solve(v).currents();
+        double[] sca = CrossbarSolver.create(m, n, c).withKernels(LineKernels.scalar()).program(g).solve(v).currents();
+        assertTrue(maxRel(sca, vec) < 1e-12);
+    }
+
+    @Test
+    void batchEqualsSingleSolvesAndStructureIsReusable() {
+        int m = 30;
+        int n = 25;
+        CrossbarSolver solver = CrossbarSolver.create(m, n, Circuit.DEFAULT).withOptions(SolverOptions.DEFAULT.withThreads(2));
+        for (long seed = 1; seed <= 2; seed++) {
+            ProgrammedCrossbar p = solver.program(Crossbars.defaultCells(seed, m, n));
+            double[] vs = Crossbars.voltages(seed + 10, 5, m, 0.2);
+            double[] batch = p.currents(vs, 5);
+            for (int b = 0; b < 5; b++) {
+                double[] v = java.util.Arrays.copyOfRange(vs, b * m, (b + 1) * m);
+                assertArrayEquals(p.solve(v).currents(), java.util.Arrays.copyOfRange(batch, b * n, (b + 1) * n), 0);
+            }
+        }
+        assertEquals(0, solver.program(new double[m * n]).currents(new double[0], 0).length);
+    }
+
+    @Test
+    void exhaustedIterationsThrowWithTheResidualReached() {
+        int m = 128;
+        double[] g = Crossbars.strongCells(8, m, m);
+        CrossbarSolver s = CrossbarSolver.create(m, m, Circuit.DEFAULT.withWires(1))
+                .withOptions(SolverOptions.DEFAULT.withMaxIterations(1));
+        ConvergenceException e = assertThrows(ConvergenceException.class,
+                () -> s.program(g).solve(Crossbars.voltages(9, 1, m, 0.2)));
+        assertEquals(1, e.iterations());
+        assertTrue(e.residual() > SolverOptions.REQUIRED_RESIDUAL);
+        assertTrue(e.getMessage().contains("residual"), e.getMessage());
+    }
+
+    @Test
+    void badInputIsRejectedWithMessagesNamingTheProblem() {
+        CrossbarSolver s = CrossbarSolver.create(2, 3, Circuit.DEFAULT);
+        assertMessage(() -> s.program(new double[5]), "expected 2x3");
+        assertMessage(() -> s.program(new double[] {1e-4, Double.NaN, 0, 0, 0, 0}), "conductances[0][1]");
+        assertMessage(() -> s.program(new double[] {1e-4, 0, 0, -1e-5, 0, 0}), "conductances[1][0]");
+        assertMessage(() -> s.program(new double[] {1e-4, 0, 0, Double.POSITIVE_INFINITY, 0, 0}), "finite");
+        ProgrammedCrossbar p = s.program(new double[6]);
+        assertMessage(() -> p.solve(new double[3]), "expected 1x2");
+        assertMessage(() -> p.solve(new double[] {0.1, Double.NaN}), "not finite");
+        assertMessage(() -> CrossbarSolver.create(0, 3, Circuit.DEFAULT), "at least 1x1");
+        assertMessage(() -> Circuit.DEFAULT.withWordLine(-1), "r_wl");
+        assertMessage(() -> Circuit.DEFAULT.withSense(Double.NaN), "r_sense");
+        assertMessage(() -> Drive.parse("up"), "left, right or both");
+        assertMessage(() -> Sense.parse("middle"), "bottom, top or both");
+        assertMessage(() -> SolverOptions.DEFAULT.withTolerance(1e-3), "tolerance");
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String fragment) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertNotNull(ex.getMessage());
+        assertTrue(ex.getMessage().contains(fragment), "message '" + ex.getMessage() + "' lacks '" + fragment + "'");
+    }
+}
