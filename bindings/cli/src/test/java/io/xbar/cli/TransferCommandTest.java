@@ -12,6 +12,8 @@ import io.xbar.io.Npy;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.Drive;
 import io.xbar.kernel.Sense;
+import io.xbar.kernel.Solution;
+import io.xbar.reference.ReferenceSolver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +54,7 @@ class TransferCommandTest {
             for (int i = 0; i < m; i++) {
                 double[] e = new double[m];
                 e[i] = 1;
-                double[] row = ReferenceCrossbar.solve(m, n, c, g, e).currents();
+                double[] row = reference(m, n, c, g, e).currents();
                 for (int j = 0; j < n; j++) {
                     assertEquals(row[j], t.get(i, j), 1e-9 * Math.abs(row[j]), c + " T[" + i + "][" + j + "]");
                 }
@@ -127,5 +129,10 @@ class TransferCommandTest {
         Path nowhere = dir.resolve("x/T.npy");
         refused(nowhere, List.of(nowhere.toString(), "does not exist"), "transfer", "--conductances", ok.toString(),
                 "--out", nowhere.toString());
+    }
+
+    /** The reference solver's solution for one input vector. */
+    private static Solution reference(int rows, int cols, Circuit circuit, double[] g, double[] v) {
+        return ReferenceSolver.factor(rows, cols, circuit, g).solve(v);
     }
 }

@@ -55,7 +55,12 @@ class XbarExampleTest {
     /** The test's class path, expanded from a manifest-only surefire jar when surefire uses one. */
     private static String classpath() throws Exception {
         StringBuilder cp = new StringBuilder();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        // Surefire puts the modules under test on the module path and the rest on the class path.
+        String paths = System.getProperty("jdk.module.path", "") + File.pathSeparator + System.getProperty("java.class.path");
+        for (String entry : paths.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
             append(cp, entry);
             if (entry.endsWith(".jar")) {
                 try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {

@@ -6,6 +6,7 @@ import io.xbar.kernel.Checks;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarNetwork;
 import io.xbar.kernel.Solution;
+import io.xbar.mapping.TransferFunction;
 
 /**
  * An independent reference for the fast kernel: {@code A x = b} over every node of the crossbar
@@ -353,6 +354,15 @@ public final class ReferenceSolver {
             worst[0] = Math.max(worst[0], residual);
         });
         return new Batch(out, worst[0]);
+    }
+
+    /**
+     * The reference as the mapping layer's source of tile transfer matrices, so that a whole mapped
+     * layer can be run against it ({@code TiledMvm.run(mapping, inputs, circuit, transferFunction())}).
+     * Each call factors the tile afresh; keep tiles small (dense or banded cost).
+     */
+    public static TransferFunction transferFunction() {
+        return (rows, cols, circuit, g) -> factor(rows, cols, circuit, g).transfer().currents();
     }
 
     /** The transfer matrix {@code T} (row-major {@code M x N}): row {@code i} is the output for {@code V = e_i}. */

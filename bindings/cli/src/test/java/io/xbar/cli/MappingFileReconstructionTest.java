@@ -1,5 +1,16 @@
 // MappingFileReconstructionTest: rebuilds mvm's and nf's numbers from mapping.json and the tile files alone, with independent code.
-package io.xbar.mapping;
+package io.xbar.cli;
+
+import io.xbar.mapping.Encoding;
+import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.LayerResult;
+import io.xbar.mapping.MappingOptions;
+import io.xbar.mapping.Preset;
+import io.xbar.mapping.Quantizer;
+import io.xbar.mapping.TiledMvm;
+import io.xbar.mapping.TrainedLikeData;
+import io.xbar.mapping.TransferFunction;
+import io.xbar.reference.ReferenceSolver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -120,7 +131,7 @@ class MappingFileReconstructionTest {
         double[] wf = TrainedLikeData.weights(k, n, 11);
         double[] xf = TrainedLikeData.activations(batch, k, 12);
         Circuit circuit = new Circuit(3, 2, 1, 0.5, 0, Drive.LEFT, Sense.BOTTOM);
-        BandedReferenceTransfer reference = new BandedReferenceTransfer();
+        TransferFunction reference = ReferenceSolver.transferFunction();
         for (Preset preset : Preset.values()) {
             for (Encoding e : Encoding.values()) {
                 MappingOptions o = MappingOptions.DEFAULT.withEncoding(e).withCellBits(2).withTile(16, 24)
@@ -164,7 +175,7 @@ class MappingFileReconstructionTest {
         assertEquals(2, y.rank());
         double[] nf = new double[1];
         // The rebuild solves the network with the test's own banded reference, not with xbar's solver.
-        double[][] rebuilt = reconstruct(dir.resolve("m"), xf, batch, new BandedReferenceTransfer(), nf);
+        double[][] rebuilt = reconstruct(dir.resolve("m"), xf, batch, ReferenceSolver.transferFunction(), nf);
         double norm = 0;
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < n; j++) {

@@ -1,5 +1,19 @@
 // NonidealityFactorTest: NF terms against an independent per-vector recomputation, tile/layer means, and naive > mdm > optimized.
-package io.xbar.mapping;
+package io.xbar.reference;
+
+import io.xbar.mapping.ColumnRole;
+import io.xbar.mapping.Encoding;
+import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.LayerResult;
+import io.xbar.mapping.MappingOptions;
+import io.xbar.mapping.Preset;
+import io.xbar.mapping.QuantizedInputs;
+import io.xbar.mapping.QuantizedWeights;
+import io.xbar.mapping.Quantizer;
+import io.xbar.mapping.Tile;
+import io.xbar.mapping.TiledMvm;
+import io.xbar.mapping.TrainedLikeData;
+import io.xbar.mapping.TransferFunction;
 
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.Drive;
@@ -10,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NonidealityFactorTest {
-    private static final BandedReferenceTransfer REFERENCE = new BandedReferenceTransfer();
+    private static final TransferFunction REFERENCE = ReferenceSolver.transferFunction();
 
     @Test
     void termsMatchAnIndependentPerVectorRecomputation() {
