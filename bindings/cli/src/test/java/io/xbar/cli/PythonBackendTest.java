@@ -24,10 +24,7 @@ class PythonBackendTest {
 
     /** This test JVM's java and class path, so the example runs the code under test rather than a stale build. */
     private static String xbarCommand() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        return cmd.stream().map(s -> "'" + s.replace("'", "'\"'\"'") + "'").collect(Collectors.joining(" "));
+        return ChildJvm.command("1g").stream().map(s -> "'" + s.replace("'", "'\"'\"'") + "'").collect(Collectors.joining(" "));
     }
 
     @Test
