@@ -23,10 +23,13 @@ import java.util.Arrays;
  *       merged), a negative value is an error;</li>
  *   <li>{@code Vname n+ n- [DC] [value]} and {@code Iname n+ n- [DC] [value]}: DC sources, value
  *       {@code 0} when omitted (as SPICE assumes);</li>
- *   <li>node {@code 0} or {@code gnd} is ground; names are case-insensitive;</li>
+ *   <li>node {@code 0} or {@code gnd} is ground; names are case-insensitive in ASCII only (as in
+ *       SPICE: {@code A-Z} fold to {@code a-z}, every other character stays as it is, so
+ *       {@code ı} and {@code i} are two names);</li>
  *   <li>numbers: {@code 2.5}, {@code 1e3}, {@code -4.7E-2}, with a scale suffix {@code t g meg k mil
- *       m u n p f} (case-insensitive, so {@code M} is milli as in SPICE), trailing unit letters
- *       ignored ({@code 10kohm} = 1e4, {@code 3V} = 3);</li>
+ *       m u n p f} (ASCII letters only, case-insensitive, so {@code M} is milli as in SPICE),
+ *       trailing unit letters ignored ({@code 10kohm} = 1e4, {@code 3V} = 3, and, as in ngspice,
+ *       {@code 1} followed by a KELVIN SIGN (U+212A) = 1, not kilo);</li>
  *   <li>{@code *} comment lines, {@code ;} and {@code $} (after a blank) inline comments,
  *       {@code +} continuation lines, blank lines;</li>
  *   <li>{@code .op}, {@code .option}/{@code .options} are accepted and ignored, {@code .end}
@@ -302,12 +305,16 @@ public final class NetlistParser {
             default -> {
                 String name = token(0);
                 if (Character.isLetter(card[tokenFrom[0]])) {
-                    throw new NetlistException(line, "unsupported element '" + name + "' (type " + Character.toUpperCase(type)
+                    throw new NetlistException(line, "unsupported element '" + name + "' (type " + upperCaseAscii(type)
                             + "): only R, V and I elements are supported");
                 }
                 throw new NetlistException(line, "'" + name + "' is not an element (expected an R, V or I element or a dot command)");
             }
         }
+    }
+
+    private static char upperCaseAscii(char c) {
+        return c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c;
     }
 
     private String token(int t) {
