@@ -20,7 +20,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>the first line is the title, whatever it says (as in SPICE);</li>
  *   <li>{@code Rname n1 n2 value}: a resistor in ohms; {@code 0} is an exact short (its nodes are
- *       merged), a negative value is an error;</li>
+ *       merged), a negative value is an error, and so is a value whose conductance double precision
+ *       cannot hold (accepted: {@code 2^-1022} to {@code 2^1022}, about 2.2e-308 to 4.5e307 ohm);</li>
  *   <li>{@code Vname n+ n- [DC] [value]} and {@code Iname n+ n- [DC] [value]}: DC sources, value
  *       {@code 0} when omitted (as SPICE assumes);</li>
  *   <li>node {@code 0} or {@code gnd} is ground; names are case-insensitive in ASCII only (as in
@@ -51,6 +52,14 @@ public final class NetlistParser {
             p *= 10;
         }
     }
+
+    /**
+     * Smallest nonzero resistance: {@code R} and {@code 1/R} both normal doubles. Below it the
+     * conductance overflows (ngspice 39 then reports a current of {@code -inf}) or loses digits.
+     */
+    static final double MIN_RESISTANCE = Double.MIN_NORMAL;
+    /** Largest resistance, {@code 2^1022}: above it the conductance is subnormal. */
+    static final double MAX_RESISTANCE = 1 / Double.MIN_NORMAL;
 
     /** A physical line longer than this is not SPICE (and would only cost memory). */
     private static final int MAX_LINE_BYTES = 1 << 24;
@@ -369,6 +378,11 @@ public final class NetlistParser {
         if (ohms < 0) {
             throw new NetlistException(line, "resistor '" + name + "' has a negative resistance " + ohms
                     + " ohm (only passive resistors are supported)");
+        }
+        if (ohms != 0 && !(ohms >= MIN_RESISTANCE && ohms <= MAX_RESISTANCE)) {
+            throw new NetlistException(line, "resistor '" + name + "' has resistance " + ohms + " ohm, outside what double"
+                    + " precision can solve: " + MIN_RESISTANCE + " to " + MAX_RESISTANCE + " ohm, where R and 1/R are both"
+                    + " normal doubles (0 is an exact short)");
         }
         add(Netlist.Kind.RESISTOR, ohms, line);
     }

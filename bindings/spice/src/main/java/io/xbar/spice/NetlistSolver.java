@@ -10,6 +10,7 @@ import edu.emory.mathcs.csparsej.tdouble.Dcs_util;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Solves {@code G x = b} for a linear DC netlist, the modified nodal analysis of SPICE with the
@@ -35,16 +36,31 @@ import java.util.List;
  *       offsets;</li>
  *   <li>{@link #recoverSourceCurrents}: voltage-source currents from KCL along each source tree,
  *       leaves first;</li>
- *   <li>{@link #checkFinite}: a result that double precision cannot hold is an error, never a
- *       number.</li>
+ *   <li>{@link #checkFinite}: a result that double precision cannot hold (an overflow) is an
+ *       error, never a number;</li>
+ *   <li>{@link #requireResolvedCurrents}: so is a source current that rounding leaves undetermined
+ *       (a resistor so small next to the others that the voltage across it is below the rounding of
+ *       its node potentials: {@code 1e-300} ohm in series with {@code 1} ohm).</li>
  * </ol>
+ *
+ * <p>ngspice 39 does neither: a {@code 1e-310} ohm resistor across a source gives
+ * {@code i(V1) = -inf}, and {@code 1e-300} ohm in series with {@code 1} ohm across 1 V gives
+ * {@code -1.49e284} A instead of {@code -1} A. Resistances outside what double precision can
+ * solve ({@code R} and {@code 1/R} both normal doubles) are refused by {@link NetlistParser}.
  *
  * Every problem is a {@link NetlistException} naming a line, node or source.
  */
 public final class NetlistSolver {
     /** Scaled residual required of the reduced system; a direct solve normally reaches ~1e-16. */
     static final double REQUIRED_RESIDUAL = 1e-10;
+    /**
+     * Largest rounding-error bound of a voltage-source current, relative to the largest current in
+     * the network, that is reported as a number: the agreement held with ngspice in the validation.
+     */
+    static final double REQUIRED_CURRENT_RESOLUTION = 1e-6;
 
+    /** Largest relative error of rounding a real number to the nearest double, {@code 2^-53}. */
+    private static final double UNIT_ROUNDOFF = 0x1p-53;
     private static final byte RESISTOR = (byte) Netlist.Kind.RESISTOR.ordinal();
     private static final byte VOLTAGE_SOURCE = (byte) Netlist.Kind.VOLTAGE_SOURCE.ordinal();
     private static final byte CURRENT_SOURCE = (byte) Netlist.Kind.CURRENT_SOURCE.ordinal();
@@ -66,8 +82,10 @@ public final class NetlistSolver {
         }
         double[] classVoltages = classVoltages(classes, forest, x);
         double[] voltages = nodeVoltages(classes, classVoltages);
-        double[] sourceCurrents = recoverSourceCurrents(netlist, classes, forest, classVoltages);
         checkFinite(netlist, voltages);
+        double[] sourceCurrents = recoverSourceCurrents(netlist, classes, forest, classVoltages);
+        checkFinite(netlist, forest.sources(), sourceCurrents);
+        requireResolvedCurrents(netlist, classes, forest, classVoltages, sourceCurrents);
         return new NetlistSolution(netlist, voltages, forest.sources(), sourceCurrents, residual);
     }
 
@@ -364,7 +382,7 @@ public final class NetlistSolver {
                 break;
             }
         }
-        if (!(residual <= REQUIRED_RESIDUAL)) {
+        if (!(residual <= REQUIRED_RESIDUAL) && allFinite(x)) {
             throw new NetlistException(0, "the nodal system could not be solved accurately: scaled residual " + residual
                     + ", required " + REQUIRED_RESIDUAL + " (resistances too many orders of magnitude apart?)");
         }
@@ -445,13 +463,101 @@ public final class NetlistSolver {
         return edgeCurrent;
     }
 
-    /** Step 8: a potential that double precision cannot hold is an error, never a number. */
+    /** Step 8a: a potential that double precision cannot hold is an error, never a number. */
     private static void checkFinite(Netlist netlist, double[] voltages) {
         for (int v = 0; v < voltages.length; v++) {
             if (!Double.isFinite(voltages[v])) {
                 throw new NetlistException(netlist.nodeLine(v), "node '" + netlist.nodeName(v) + "' has no finite voltage ("
                         + voltages[v] + "): element values out of range of double precision");
             }
+        }
+    }
+
+    /** Step 8b: so is a source current. */
+    private static void checkFinite(Netlist netlist, int[] sources, double[] currents) {
+        for (int s = 0; s < sources.length; s++) {
+            if (!Double.isFinite(currents[s])) {
+                int k = sources[s];
+                throw new NetlistException(netlist.line[k], "voltage source '" + netlist.elementName(k)
+                        + "' has no finite current (" + currents[s] + " A): element values out of range of double precision"
+                        + " (currents above " + Double.MAX_VALUE + " A)");
+            }
+        }
+    }
+
+    /**
+     * Step 9: every source current is a sum of resistor currents {@code (v_a - v_b) / R}, each
+     * uncertain by {@code (|v_a| + |v_b|) 2^-53 / R} however well the potentials were solved (the
+     * rounding of the potentials to doubles alone). When
+     * that bound, summed over a source's subtree, exceeds {@link #REQUIRED_CURRENT_RESOLUTION} of the
+     * network's current scale (its largest current, and at least its largest potential across its
+     * largest resistance, so that a network whose currents all vanish keeps a scale), double
+     * precision does not determine the current: an error naming the source and the resistor that
+     * contributes most.
+     */
+    private static void requireResolvedCurrents(Netlist netlist, NodeClasses classes, SourceForest forest,
+            double[] classVoltage, double[] sourceCurrents) {
+        byte[] kind = netlist.kind;
+        int[] cls = classes.of();
+        double[] error = new double[classes.count()];
+        int[] worst = new int[classes.count()];
+        double[] worstError = new double[classes.count()];
+        Arrays.fill(worst, -1);
+        double largest = maxAbs(sourceCurrents);
+        double largestResistance = 0;
+        for (int k = 0; k < netlist.count; k++) {
+            int ca = cls[netlist.plus[k]];
+            int cb = cls[netlist.minus[k]];
+            if (ca == cb || kind[k] == VOLTAGE_SOURCE) {
+                continue;
+            }
+            if (kind[k] == CURRENT_SOURCE) {
+                largest = Math.max(largest, Math.abs(netlist.value[k]));
+                continue;
+            }
+            double r = netlist.value[k];
+            largestResistance = Math.max(largestResistance, r);
+            largest = Math.max(largest, Math.abs((classVoltage[ca] - classVoltage[cb]) / r));
+            double e = (Math.abs(classVoltage[ca]) + Math.abs(classVoltage[cb])) * UNIT_ROUNDOFF / r;
+            addError(error, worst, worstError, ca, e, k);
+            addError(error, worst, worstError, cb, e, k);
+        }
+        if (largestResistance > 0) {
+            // A network whose currents all vanish still has a scale: the full potential across its largest resistor.
+            largest = Math.max(largest, maxAbs(classVoltage) / largestResistance);
+        }
+        int[] parentEdge = forest.parentEdge();
+        int[] order = forest.order();
+        for (int p = order.length - 1; p >= 0; p--) {
+            int c = order[p];
+            int k = parentEdge[c];
+            if (k < 0) {
+                continue;
+            }
+            if (!(error[c] <= REQUIRED_CURRENT_RESOLUTION * largest)) {
+                int r = worst[c];
+                throw new NetlistException(netlist.line[k], "the current of voltage source '" + netlist.elementName(k)
+                        + "' is not determined in double precision: resistor '" + netlist.elementName(r) + "' (line "
+                        + netlist.line[r] + ", " + netlist.value[r] + " ohm) is so small that the voltage across it is below"
+                        + " the rounding of its node voltages (error bound " + String.format(Locale.ROOT, "%.3g", error[c])
+                        + " A against a current scale of " + String.format(Locale.ROOT, "%.3g", largest)
+                        + " A; use 0 ohm for a short)");
+            }
+            int up = cls[netlist.minus[k]] == c ? cls[netlist.plus[k]] : cls[netlist.minus[k]];
+            addError(error, worst, worstError, up, error[c], -1);
+            if (worstError[c] > worstError[up]) {
+                worstError[up] = worstError[c];
+                worst[up] = worst[c];
+            }
+        }
+    }
+
+    /** Adds a rounding-error bound to class {@code c}, remembering resistor {@code k} when it is the largest term. */
+    private static void addError(double[] error, int[] worst, double[] worstError, int c, double e, int k) {
+        error[c] += e;
+        if (k >= 0 && e > worstError[c]) {
+            worstError[c] = e;
+            worst[c] = k;
         }
     }
 
@@ -490,6 +596,15 @@ public final class NetlistSolver {
     private static int unknownOf(int[] unknown, int c, int fixed) {
         int u = unknown[c];
         return u < 0 ? fixed : u;
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double maxAbs(double[] v) {
