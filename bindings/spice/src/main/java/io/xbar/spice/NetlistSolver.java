@@ -488,9 +488,8 @@ public final class NetlistSolver {
     /**
      * Step 9: every source current is a sum of resistor currents {@code (v_a - v_b) / R}, each
      * uncertain by {@code (|v_a| + |v_b|) 2^-53 / R} however well the potentials were solved (the
-     * rounding of the potentials to doubles alone). When
-     * that bound, summed over a source's subtree, exceeds {@link #REQUIRED_CURRENT_RESOLUTION} of the
-     * network's current scale (its largest current, and at least its largest potential across its
+     * rounding of the potentials to doubles alone). When that bound, summed over a source's
+     * subtree, exceeds {@link #REQUIRED_CURRENT_RESOLUTION} of the network's current scale (its largest current, and at least its largest potential across its
      * largest resistance, so that a network whose currents all vanish keeps a scale), double
      * precision does not determine the current: an error naming the source and the resistor that
      * contributes most.
