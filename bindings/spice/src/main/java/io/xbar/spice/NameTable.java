@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Maps names to ids {@code 0, 1, 2, ...} in order of first appearance. SPICE names are
- * case-insensitive, so {@code R1} and {@code r1} are the same name; the spelling of the first
+ * case-insensitive in ASCII ({@link #fold}), so {@code R1} and {@code r1} are the same name while
+ * {@code Ä} and {@code ä} are not; the spelling of the first
  * appearance is kept. Names live in a single growing {@code char[]} with an offset table and an
  * open-addressing hash, a few bytes per name beyond its characters, so that millions of names cost
  * little more than their text.
@@ -119,11 +120,12 @@ final class NameTable {
         return h ^ (h >>> 16);
     }
 
-    /** Case folding as SPICE does it (names are compared ignoring case). */
+    /**
+     * Case folding as SPICE does it: only ASCII {@code A-Z} become {@code a-z}; every other
+     * character stays as it is. Unicode folding would merge names that ngspice keeps apart (it
+     * would read {@code ı} as {@code i} and a KELVIN SIGN as {@code k}).
+     */
     static char fold(char c) {
-        if (c < 128) {
-            return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-        }
-        return Character.toLowerCase(Character.toUpperCase(c));
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 }

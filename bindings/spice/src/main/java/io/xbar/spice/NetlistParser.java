@@ -20,13 +20,17 @@ import java.util.Arrays;
  * <ul>
  *   <li>the first line is the title, whatever it says (as in SPICE);</li>
  *   <li>{@code Rname n1 n2 value}: a resistor in ohms; {@code 0} is an exact short (its nodes are
- *       merged), a negative value is an error;</li>
+ *       merged), a negative value is an error, and so is a value whose conductance double precision
+ *       cannot hold (accepted: {@code 2^-1022} to {@code 2^1022}, about 2.2e-308 to 4.5e307 ohm);</li>
  *   <li>{@code Vname n+ n- [DC] [value]} and {@code Iname n+ n- [DC] [value]}: DC sources, value
  *       {@code 0} when omitted (as SPICE assumes);</li>
- *   <li>node {@code 0} or {@code gnd} is ground; names are case-insensitive;</li>
+ *   <li>node {@code 0} or {@code gnd} is ground; names are case-insensitive in ASCII only (as in
+ *       SPICE: {@code A-Z} fold to {@code a-z}, every other character stays as it is, so
+ *       {@code ı} and {@code i} are two names);</li>
  *   <li>numbers: {@code 2.5}, {@code 1e3}, {@code -4.7E-2}, with a scale suffix {@code t g meg k mil
- *       m u n p f} (case-insensitive, so {@code M} is milli as in SPICE), trailing unit letters
- *       ignored ({@code 10kohm} = 1e4, {@code 3V} = 3);</li>
+ *       m u n p f} (ASCII letters only, case-insensitive, so {@code M} is milli as in SPICE),
+ *       trailing unit letters ignored ({@code 10kohm} = 1e4, {@code 3V} = 3, and, as in ngspice,
+ *       {@code 1} followed by a KELVIN SIGN (U+212A) = 1, not kilo);</li>
  *   <li>{@code *} comment lines, {@code ;} and {@code $} (after a blank) inline comments,
  *       {@code +} continuation lines, blank lines;</li>
  *   <li>{@code .op}, {@code .option}/{@code .options} are accepted and ignored, {@code .end}
@@ -48,6 +52,14 @@ public final class NetlistParser {
             p *= 10;
         }
     }
+
+    /**
+     * Smallest nonzero resistance: {@code R} and {@code 1/R} both normal doubles. Below it the
+     * conductance overflows (ngspice 39 then reports a current of {@code -inf}) or loses digits.
+     */
+    static final double MIN_RESISTANCE = Double.MIN_NORMAL;
+    /** Largest resistance, {@code 2^1022}: above it the conductance is subnormal. */
+    static final double MAX_RESISTANCE = 1 / Double.MIN_NORMAL;
 
     /** A physical line longer than this is not SPICE (and would only cost memory). */
     private static final int MAX_LINE_BYTES = 1 << 24;
@@ -302,12 +314,16 @@ public final class NetlistParser {
             default -> {
                 String name = token(0);
                 if (Character.isLetter(card[tokenFrom[0]])) {
-                    throw new NetlistException(line, "unsupported element '" + name + "' (type " + Character.toUpperCase(type)
+                    throw new NetlistException(line, "unsupported element '" + name + "' (type " + upperCaseAscii(type)
                             + "): only R, V and I elements are supported");
                 }
                 throw new NetlistException(line, "'" + name + "' is not an element (expected an R, V or I element or a dot command)");
             }
         }
+    }
+
+    private static char upperCaseAscii(char c) {
+        return c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c;
     }
 
     private String token(int t) {
@@ -362,6 +378,11 @@ public final class NetlistParser {
         if (ohms < 0) {
             throw new NetlistException(line, "resistor '" + name + "' has a negative resistance " + ohms
                     + " ohm (only passive resistors are supported)");
+        }
+        if (ohms != 0 && !(ohms >= MIN_RESISTANCE && ohms <= MAX_RESISTANCE)) {
+            throw new NetlistException(line, "resistor '" + name + "' has resistance " + ohms + " ohm, outside what double"
+                    + " precision can solve: " + MIN_RESISTANCE + " to " + MAX_RESISTANCE + " ohm, where R and 1/R are both"
+                    + " normal doubles (0 is an exact short)");
         }
         add(Netlist.Kind.RESISTOR, ohms, line);
     }

@@ -125,6 +125,57 @@ class NetlistParserTest {
         assertEquals(n.plus(1), n.minus(1));
     }
 
+    /** SPICE folds ASCII only: non-ASCII letters that Unicode would fold to ASCII stay names of their own. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\u0131", // LATIN SMALL LETTER DOTLESS I: Unicode folding (via 'I') made it 'i'
+            "\u0130", // LATIN CAPITAL LETTER I WITH DOT ABOVE: lower-cases to 'i'
+            "\u212A", // KELVIN SIGN: lower-cases to 'k'
+            "\u017F"}) // LATIN SMALL LETTER LONG S: upper-cases to 'S'
+    void nonAsciiNamesAreNotFoldedToAscii(String letter) throws IOException {
+        String ascii = String.valueOf(Character.toLowerCase(Character.toUpperCase(letter.charAt(0))));
+        assertTrue(ascii.charAt(0) < 128, "the test letter must fold to ASCII under Unicode rules");
+        Netlist n = parse("t\nV1 " + letter + " 0 1\nR" + letter + " " + letter + " 0 1\nV2 " + ascii + " 0 2\nR"
+                + ascii + " " + ascii + " 0 1\n");
+        assertEquals(3, n.nodeCount());
+        assertEquals(4, n.elementCount());
+        assertEquals(1, n.nodeId(letter));
+        assertEquals(2, n.nodeId(ascii));
+        assertEquals(2, n.nodeId(ascii.toUpperCase(java.util.Locale.ROOT)), "ASCII still folds");
+        assertEquals(1, n.elementId("R" + letter));
+        assertEquals(3, n.elementId("r" + ascii));
+        NetlistSolution s = NetlistSolver.solve(n);
+        assertEquals(1.0, s.voltage(letter), 0);
+        assertEquals(2.0, s.voltage(ascii), 0);
+    }
+
+    @Test
+    void nonAsciiCaseIsKeptApart() throws IOException {
+        Netlist n = parse("t\nR1 \u00c4 0 1\nR2 \u00e4 0 1\nR3 \u03a9 0 1\nR4 \u03c9 0 1\nR5 A a 1\n");
+        assertEquals(6, n.nodeCount()); // ground, Ä, ä, Ω, ω and A = a
+        assertEquals(n.nodeId("A"), n.nodeId("a"));
+    }
+
+    @Test
+    void scaleSuffixesAreAsciiOnly() throws IOException {
+        // ngspice 39 reads '1' + KELVIN SIGN as 1 (the sign is an ignored unit letter), never as 1k.
+        assertEquals(1.0, NetlistParser.parseNumber("1\u212A"), 0);
+        assertEquals(1.0, NetlistParser.parseNumber("1\u212Aohm"), 0);
+        assertEquals(2.0, NetlistParser.parseNumber("2\u2126"), 0); // OHM SIGN: a unit letter
+        assertEquals(3.0, NetlistParser.parseNumber("3\u0131"), 0); // dotless i: not the 'i' of mil
+        assertEquals(5e-3, NetlistParser.parseNumber("5m\u0131l"), 5e-3 * 1e-15);
+        assertEquals(6.0, NetlistParser.parseNumber("6\u0130"), 0);
+        assertEquals(1.0, parse("t\nR1 a 0 1\u212A\n").value(0), 0);
+        assertEquals(1e3, parse("t\nR1 a 0 1K\n").value(0), 0);
+    }
+
+    @Test
+    void elementTypeIsAsciiOnly() {
+        // A dotless i is not an I element, and an element type is named as written.
+        assertError("title\n\u0131X a 0 1\n", 2, "unsupported element '\u0131X' (type \u0131)");
+        assertError("title\n\u017F1 a 0 1\n", 2, "unsupported element");
+    }
+
     @Test
     void readsUtf8StreamsAndStripsByteOrderMark() throws IOException {
         byte[] bytes = "\uFEFFtitre \u00e9l\u00e9ment\nR\u00e91 n\u0153ud 0 1k\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -105,6 +105,112 @@ class NetlistSolverTest {
         assertError("t\nR1 a 0 1e-300\nR2 a b 1e300\nV1 b 0 1\n", 0, "");
     }
 
+    /** Issue 12: a 1e-310 ohm resistor gave a source current of -Infinity, written to R.json as a string. */
+    @Test
+    void resistancesWhoseConductanceDoubleCannotHoldAreRefused() throws IOException {
+        for (String ohms : new String[] {"1e-310", "4.9e-324", "2.2250738585072e-308", "4.5e307", "1e308", "1.7976931348623157e308"}) {
+            NetlistException e = assertThrows(NetlistException.class, () -> solve("t\nV1 a 0 1\nR1 a 0 " + ohms + "\n"), ohms);
+            assertEquals(3, e.line(), e.getMessage());
+            assertTrue(e.getMessage().contains("resistor 'R1' has resistance") && e.getMessage().contains("outside what double"
+                    + " precision can solve"), e.getMessage());
+        }
+        // The limits themselves, 2^-1022 and 2^1022 ohm, solve; so does 0, an exact short.
+        assertEquals(-0x1p1022, solve("t\nV1 a 0 1\nR1 a 0 " + Double.MIN_NORMAL + "\n").current("V1"), 0);
+        assertEquals(-0x1p-1022, solve("t\nV1 a 0 1\nR1 a 0 " + 0x1p1022 + "\n").current("V1"), 0);
+        assertEquals(1.0, solve("t\nV1 a 0 1\nR1 a b 0\nR2 b 0 1\n").voltage("b"), 0);
+    }
+
+    @Test
+    void currentsBeyondDoublePrecisionAreAnError() {
+        NetlistException e = assertThrows(NetlistException.class, () -> solve("t\nV1 a 0 1e300\nR1 a 0 1e-10\n"));
+        assertEquals("line 2: voltage source 'V1' has no finite current (-Infinity A): element values out of range of double"
+                + " precision (currents above " + Double.MAX_VALUE + " A)", e.getMessage());
+        e = assertThrows(NetlistException.class, () -> solve("t\nV1 a 0 1e308\nV2 b a 1e308\nR1 b 0 1\n"));
+        assertTrue(e.getMessage().startsWith("line 3: node 'b' has no finite voltage (Infinity)"), e.getMessage());
+        // 1e310 V across 1e10 ohm: the solve itself overflows; the node is named, not a residual.
+        e = assertThrows(NetlistException.class, () -> solve("t\nI1 0 a 1e300\nR1 a 0 1e10\n"));
+        assertTrue(e.getMessage().startsWith("line 2: node 'a' has no finite voltage"), e.getMessage());
+    }
+
+    /**
+     * 1e-300 ohm in series with 1 ohm across 1 V: the node between them rounds to 1 V, the drop
+     * across the small resistor to 0, and its current, the source's, came out -0.0 A instead of
+     * -1 A (ngspice 39: -1.49e284 A).
+     */
+    @Test
+    void currentsThatRoundingLeavesUndeterminedAreAnError() {
+        for (String ohms : new String[] {"1e-300", "1e-20", "1e-12", "1e-10"}) {
+            NetlistException e = assertThrows(NetlistException.class,
+                    () -> solve("t\nV1 a 0 1\nRs a b " + ohms + "\nR2 b 0 1\n"), ohms);
+            assertEquals(2, e.line(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("line 2: the current of voltage source 'V1' is not determined in double"
+                    + " precision: resistor 'Rs' (line 3, "), e.getMessage());
+            assertTrue(!e.getMessage().contains("\n"), "one line");
+        }
+        // The small resistor deep inside a source's subtree is still found.
+        NetlistException e = assertThrows(NetlistException.class,
+                () -> solve("t\nV1 a 0 1\nR1 a b 1\nVm b c 0\nRs c d 1e-15\nR3 d 0 1\n"));
+        assertTrue(e.getMessage().contains("'Vm'") && e.getMessage().contains("resistor 'Rs'"), e.getMessage());
+    }
+
+    @Test
+    void smallResistancesThatDoublePrecisionResolvesStillSolve() throws IOException {
+        // 1e-8 ohm in series with 1 ohm: the drop of 1e-8 V is resolved to ~1e-8 relative.
+        assertEquals(-1 / (1 + 1e-8), solve("t\nV1 a 0 1\nRs a b 1e-8\nR2 b 0 1\n").current("V1"), 1e-7);
+        // Tiny resistances carrying the whole current are exact: their potentials are fixed by sources.
+        assertEquals(-1e300, solve("t\nV1 a 0 1\nR1 a 0 1e-300\nR2 a 0 1\n").current("V1"), 1e285);
+        assertEquals(-5e299, solve("t\nV1 a 0 1\nR1 a b 1e-300\nR2 b 0 1e-300\n").current("V1"), 1e285);
+        assertEquals(-1e-292, solve("t\nV1 a 0 1e-300\nR1 a 0 1e-8\n").current("V1"), 1e-307);
+        // A network whose currents all vanish: noise of 1e-18 A on a branch at -2 V is not an error.
+        NetlistSolution s = solve("t\nR0 n1 0 150415\nR1 n2 n1 240\nR6 n7 n1 731865\nR10 n11 n9 103\nV0 n1 n9 2.15\n");
+        assertEquals(0, s.current("V0"), 1e-16);
+        // A balanced bridge: the ammeter's current is zero to rounding, not refused.
+        s = solve("t\nV1 a 0 1\nR1 a b 1\nR2 b 0 1\nR3 a c 1\nR4 c 0 1\nRx b d 1\nVm d c 0\n");
+        assertEquals(0, s.current("Vm"), 1e-15);
+    }
+
+    /** Extreme values everywhere: either a NetlistException or finite numbers, never a string in the JSON. */
+    @Test
+    void extremeValuesGiveFiniteNumbersOrAnError() throws IOException {
+        Random random = new Random(12_2026);
+        int solved = 0;
+        int refused = 0;
+        for (int trial = 0; trial < 2000; trial++) {
+            StringBuilder text = new StringBuilder("extreme ").append(trial).append('\n');
+            int elements = 2 + random.nextInt(8);
+            for (int k = 0; k < elements; k++) {
+                String a = k == 0 ? "n1" : "n" + random.nextInt(5);
+                String b = k == 0 ? "0" : "n" + random.nextInt(5);
+                String magnitude = (random.nextBoolean() ? "" : "-") + "1e" + (random.nextInt(641) - 320);
+                switch (k == 0 ? 1 : random.nextInt(4)) {
+                    case 0 -> text.append("I").append(k).append(' ').append(a).append(' ').append(b).append(' ').append(magnitude);
+                    case 1 -> text.append("V").append(k).append(' ').append(a).append(' ').append(b).append(' ').append(magnitude);
+                    default -> text.append("R").append(k).append(' ').append(a).append(' ').append(b).append(" 1e")
+                            .append(random.nextInt(641) - 320);
+                }
+                text.append('\n');
+            }
+            NetlistSolution s;
+            try {
+                s = solve(text.toString());
+            } catch (NetlistException e) {
+                assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+                refused++;
+                continue;
+            }
+            solved++;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            s.writeJson(out);
+            JsonNode root = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+            for (String section : new String[] {"node_voltages", "source_currents"}) {
+                for (JsonNode value : root.get(section)) {
+                    assertTrue(value.isNumber() && Double.isFinite(value.doubleValue()), text + " -> " + value);
+                }
+            }
+        }
+        assertTrue(solved > 100 && refused > 100, "solved " + solved + ", refused " + refused);
+    }
+
     @Test
     void unknownNamesAreReported() throws IOException {
         NetlistSolution s = solve("t\nV1 a 0 1\nR1 a b 1\nR2 b 0 1\nI1 b 0 1m\n");
