@@ -32,6 +32,8 @@ class InputSafetyTest {
     /** Short enough to keep the suite fast, long enough that a writer thread started first is always in time. */
     private static final String WAIT_MS = "400";
     private static final Duration LIMIT = Duration.ofSeconds(30);
+    /** The documented cap of a configuration file (docs/config.md), 1 MiB. */
+    private static final int CONFIG_CAP = 1 << 20;
 
     @TempDir
     Path dir;
@@ -77,7 +79,7 @@ class InputSafetyTest {
     void configFromDevZeroIsRefusedAtTheCap() {
         assumeTrue(Files.isReadable(Path.of("/dev/zero")), "/dev/zero");
         String line = assertTimeoutPreemptively(LIMIT, () -> refused(null,
-                List.of("--config", "/dev/zero", "more than " + ConfigFile.MAX_BYTES + " bytes", "1 MiB"),
+                List.of("--config", "/dev/zero", "more than " + CONFIG_CAP + " bytes", "1 MiB"),
                 "solve", "--config", "/dev/zero"));
         assertTrue(line.contains("configuration file"), line);
     }
@@ -85,8 +87,8 @@ class InputSafetyTest {
     @Test
     void configLargerThanTheCapIsRefusedBeforeReading() throws IOException {
         Path c = dir.resolve("big.json");
-        Files.writeString(c, "{\"r-wl\": 1.0" + " ".repeat(ConfigFile.MAX_BYTES) + "}");
-        refused(null, List.of(c.toString(), (ConfigFile.MAX_BYTES + 13) + " bytes", "1 MiB"),
+        Files.writeString(c, "{\"r-wl\": 1.0" + " ".repeat(CONFIG_CAP) + "}");
+        refused(null, List.of(c.toString(), (CONFIG_CAP + 13) + " bytes", "1 MiB"),
                 "solve", "--config", c.toString());
     }
 
