@@ -106,12 +106,12 @@ class InputSafetyTest {
         Path fifo = fifo("config-ok.fifo");
         Thread writer = writeLater(fifo, "{\"r-wl\": \"abc\"}".getBytes(StandardCharsets.UTF_8));
         // The value reaches the flag layer: the file was read through the pipe.
-        assertTimeoutPreemptively(LIMIT, () -> refused(null, List.of("--r-wl", "'abc' is not a number"),
+        withWriter(() -> refused(null, List.of("--r-wl", "'abc' is not a number"),
                 "solve", "--config", fifo.toString()));
         writer.join(LIMIT.toMillis());
         // The next command line reads the pipe afresh (one read per run, shared by Main and the command).
         Thread second = writeLater(fifo, "{\"r-wl\": \"xyz\"}".getBytes(StandardCharsets.UTF_8));
-        assertTimeoutPreemptively(LIMIT, () -> refused(null, List.of("--r-wl", "'xyz' is not a number"),
+        withWriter(() -> refused(null, List.of("--r-wl", "'xyz' is not a number"),
                 "solve", "--config", fifo.toString()));
         second.join(LIMIT.toMillis());
     }
@@ -150,7 +150,7 @@ class InputSafetyTest {
         Thread gWriter = writeLater(gFifo, Files.readAllBytes(gFile));
         Thread vWriter = writeLater(vFifo, Files.readAllBytes(vFile));
         Path out = dir.resolve("piped.npy");
-        CommandTesting.Run r = assertTimeoutPreemptively(LIMIT, () -> run("solve", "--conductances", gFifo.toString(),
+        CommandTesting.Run r = withWriter(() -> run("solve", "--conductances", gFifo.toString(),
                 "--inputs", vFifo.toString(), "--out", out.toString()));
         assertEquals(0, r.status(), r.err());
         assertArrayEquals(Npy.read(expected).toArray(), Npy.read(out).toArray(), 0.0);
@@ -169,7 +169,7 @@ class InputSafetyTest {
         Path regular = Files.write(dir.resolve("f.npy"), bytes);
         Path fifo = fifo("f.fifo");
         Thread writer = writeLater(fifo, bytes);
-        NdArray piped = assertTimeoutPreemptively(LIMIT, () -> Npy.read(fifo));
+        NdArray piped = withWriter(() -> Npy.read(fifo));
         NdArray file = Npy.read(regular);
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, piped.toArray(), 0.0);
         assertArrayEquals(file.toArray(), piped.toArray(), 0.0);
@@ -187,7 +187,7 @@ class InputSafetyTest {
         Thread writer = writeLater(fifo, bytes);
         Path v = vector("v1.npy", 1.0);
         Path out = dir.resolve("o.npy");
-        assertTimeoutPreemptively(LIMIT, () -> refused(out, List.of("--conductances", fifo.toString(),
+        withWriter(() -> refused(out, List.of("--conductances", fifo.toString(),
                 "more than 1048576 unexpected bytes after the (1, 2) <f8 data"),
                 "solve", "--conductances", fifo.toString(), "--inputs", v.toString(), "--out", out.toString()));
         writer.join(LIMIT.toMillis()); // the writer gets a broken pipe once we stop reading, and ends
@@ -199,7 +199,7 @@ class InputSafetyTest {
         byte[] bytes = npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", new byte[20]);
         Path fifo = fifo("short.fifo");
         Thread writer = writeLater(fifo, bytes);
-        IllegalArgumentException e = assertTimeoutPreemptively(LIMIT,
+        IllegalArgumentException e = withWriter(
                 () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Npy.read(fifo)));
         assertEquals(fifo + ": truncated data (shape (4,) of <f8 needs 32 bytes, the stream has 20)", e.getMessage());
         writer.join(LIMIT.toMillis());
@@ -255,9 +255,10 @@ class InputSafetyTest {
         Path fifo = fifo("net.fifo");
         assertTimeoutPreemptively(LIMIT, () -> refused(null, List.of("netlist", fifo.toString(), "no writer"),
                 "spice", "solve", fifo.toString()));
-        Thread writer = writeLater(fifo, "divider\nV1 a 0 2\nR1 a b 1k\nR2 b 0 1k\n.op\n.end\n"
+        Path fed = fifo("net-fed.fifo");
+        Thread writer = writeLater(fed, "divider\nV1 a 0 2\nR1 a b 1k\nR2 b 0 1k\n.op\n.end\n"
                 .getBytes(StandardCharsets.UTF_8));
-        CommandTesting.Run r = assertTimeoutPreemptively(LIMIT, () -> run("spice", "solve", fifo.toString()));
+        CommandTesting.Run r = withWriter(() -> run("spice", "solve", fed.toString()));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("\"b\"") && r.out().contains("1.0"), r.out());
         writer.join(LIMIT.toMillis());
@@ -292,6 +293,19 @@ class InputSafetyTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Runs {@code body} against a FIFO whose writer is on its way: a long writer wait, so that a slow
+     * machine never turns a late writer into a refusal, and a time limit against a hang.
+     */
+    private static <T> T withWriter(org.junit.jupiter.api.function.ThrowingSupplier<T> body) {
+        System.setProperty("xbar.input.wait-ms", "20000");
+        try {
+            return assertTimeoutPreemptively(LIMIT, body);
+        } finally {
+            System.setProperty("xbar.input.wait-ms", WAIT_MS);
+        }
+    }
 
     private Path fifo(String name) throws IOException, InterruptedException {
         Path p = dir.resolve(name);
