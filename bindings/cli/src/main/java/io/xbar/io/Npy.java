@@ -66,8 +66,10 @@ public final class Npy {
     /**
      * Reads a rank-1 or rank-2 array.
      *
-     * @throws IllegalArgumentException naming the file and the problem: missing, unreadable, not a
-     *                                  {@code .npy} file, malformed header, unsupported dtype,
+     * @throws IllegalArgumentException naming the file and the problem: missing, unreadable, a
+     *                                  symbolic link loop, a FIFO without a writer (see
+     *                                  {@link InputFiles}), not a {@code .npy} file, malformed or
+     *                                  too deeply nested header, unsupported dtype,
      *                                  unsupported rank, truncated data, or a 64-bit integer that
      *                                  a double cannot hold
      * @throws IOException              on an I/O failure of the file system

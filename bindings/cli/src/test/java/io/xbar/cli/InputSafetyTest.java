@@ -99,6 +99,16 @@ class InputSafetyTest {
         assertTimeoutPreemptively(LIMIT, () -> refused(null, List.of("--config", fifo.toString(), "FIFO", "no writer"),
                 "solve", "--config", fifo.toString()));
         assertTrue(System.nanoTime() - start >= 300_000_000L, "waited for a writer first");
+        // The thread that was blocked opening the FIFO is released, not left behind.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (openerAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(!openerAlive(), "no thread left blocked in open()");
+    }
+
+    private static boolean openerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("xbar-open") && t.isAlive());
     }
 
     @Test
