@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * {@code --config FILE}: one JSON object and nothing after it (a second value or trailing text is an
  * error, not ignored), at most {@link #MAX_BYTES} bytes, read through {@link InputFiles} (so a pipe
- * or {@code /dev/stdin} works and a FIFO without a writer is refused after a bounded wait); keys equal to flag names without dashes, values strings,
- * numbers or booleans (a boolean is a switch: {@code true} sets it, {@code false} leaves it off),
+ * or {@code /dev/stdin} works and a FIFO without a writer is refused after a bounded wait); keys
+ * equal to flag names without dashes, values strings, numbers or booleans (a boolean is a switch: {@code true} sets it, {@code false} leaves it off),
  * for example {@code {"r-wl": 1.0, "drive": "both", "mapping": "mdm", "tile": "128x128"}}.
  *
  * <p>A key is accepted when the command declares the flag or when it is one of the shared study
