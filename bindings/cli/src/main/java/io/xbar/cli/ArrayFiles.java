@@ -46,7 +46,18 @@ public final class ArrayFiles {
             return Npy.read(file);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--" + flag + " " + e.getMessage(), e);
+        } catch (IOException e) {
+            // A read failure of the file system (an I/O error, a vanished device): still one line naming the file.
+            throw new UsageException("--" + flag + " " + file + ": cannot be read: " + ioReason(e), e);
         }
+    }
+
+    /** The reason of an I/O failure without the exception class or a repeated file name. */
+    static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

@@ -35,8 +35,10 @@ public final class Main {
     /** Runs one command line and returns its exit status (used by tests and by other simulators in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<Command> commands = commands();
+        ConfigFile.forgetStreams();
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            usage(commands, out);
+            // Asked for, the usage is the output; without a command it is a usage error and goes to stderr.
+            usage(commands, args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
         }
         Command command = commands.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);

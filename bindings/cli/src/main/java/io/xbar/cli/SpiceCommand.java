@@ -2,7 +2,7 @@
 package io.xbar.cli;
 
 import io.xbar.io.AtomicFiles;
-
+import io.xbar.io.InputFiles;
 import io.xbar.io.Npy;
 import io.xbar.kernel.Circuit;
 import io.xbar.spice.Netlist;
@@ -42,9 +42,14 @@ public final class SpiceCommand implements Command {
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length == 0) {
+            // A missing subcommand is a usage error: the usage goes to stderr, as every error does.
+            usage(err);
+            return 2;
+        }
+        if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             usage(out);
-            return args.length == 0 ? 2 : 0;
+            return 0;
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         for (String a : rest) {
@@ -106,8 +111,8 @@ public final class SpiceCommand implements Command {
         Path file = Path.of(flags.positional().get(0));
         Path outFile = flags.has("out") ? outputPath(flags.required("out"), "--out") : null;
         NetlistSolution solution;
-        try {
-            Netlist netlist = NetlistParser.parse(file);
+        try (InputFiles.Input in = openNetlist(file)) {
+            Netlist netlist = NetlistParser.parse(in.stream());
             solution = NetlistSolver.solve(netlist);
         } catch (NetlistException e) {
             throw new UsageException(file + ": " + e.getMessage(), e);
@@ -116,7 +121,7 @@ public final class SpiceCommand implements Command {
         } catch (AccessDeniedException e) {
             throw new UsageException("netlist " + file + " cannot be read (permission denied)", e);
         } catch (IOException e) {
-            throw new UsageException("netlist " + file + " cannot be read: " + e.getMessage(), e);
+            throw new UsageException("netlist " + file + " cannot be read: " + ArrayFiles.ioReason(e), e);
         }
         if (outFile == null) {
             solution.writeJson(out);
@@ -126,6 +131,17 @@ public final class SpiceCommand implements Command {
             writeAtomically(outFile, "--out", solution::writeJson);
         }
         return 0;
+    }
+
+    /** Opens a netlist through {@link InputFiles} (a pipe or a FIFO with a writer works; one without is refused). */
+    private static InputFiles.Input openNetlist(Path file) throws IOException {
+        try {
+            return InputFiles.open(file);
+        } catch (IllegalArgumentException e) {
+            String missing = file + ": no such file";
+            throw new UsageException(e.getMessage().equals(missing) ? "netlist " + file + " does not exist"
+                    : "netlist " + e.getMessage(), e);
+        }
     }
 
     private static Path outputPath(String name, String flag) {

@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,10 @@ import java.util.Map;
  * {@code |v| <= 2^53}), little, big or native byte order; C or Fortran order (Fortran is transposed
  * to C order); rank 1 or 2. Everything else is rejected with an {@link IllegalArgumentException}
  * whose message starts with the file name and says what is wrong, as are a missing or unreadable
- * file and a file that is not {@code .npy}. Genuine I/O failures during reading surface as
- * {@link IOException}.
+ * file and a file that is not {@code .npy}. Inputs are opened by {@link InputFiles}: a pipe,
+ * {@code /dev/stdin} or a FIFO is read front to back as a stream, and no more than the header's
+ * declared data (plus one buffer, to tell that nothing follows it) is ever read from it. Genuine
+ * I/O failures during reading surface as {@link IOException}.
  *
  * <p>Writing produces format 1.0, {@code '<f8'}, C order, exactly as {@code numpy.save} writes a
  * float64 array. The file appears atomically: the values go to a temporary file in the target
@@ -65,35 +66,38 @@ public final class Npy {
     /**
      * Reads a rank-1 or rank-2 array.
      *
-     * @throws IllegalArgumentException naming the file and the problem: missing, unreadable, not a
-     *                                  {@code .npy} file, malformed header, unsupported dtype,
+     * @throws IllegalArgumentException naming the file and the problem: missing, unreadable, a
+     *                                  symbolic link loop, a FIFO without a writer (see
+     *                                  {@link InputFiles}), not a {@code .npy} file, malformed or
+     *                                  too deeply nested header, unsupported dtype,
      *                                  unsupported rank, truncated data, or a 64-bit integer that
      *                                  a double cannot hold
      * @throws IOException              on an I/O failure of the file system
      */
     public static NdArray read(Path file) throws IOException {
         String name = file.toString();
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(name + ": is a directory, not a .npy file");
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(ch, name);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(name + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException(name + ": permission denied");
+        try (InputFiles.Input in = InputFiles.open(file)) {
+            return read(in.channel(), in.size(), name);
+        } catch (IllegalArgumentException e) {
+            // InputFiles says "is a directory, not a file"; here the reader says what it expected.
+            String dir = name + ": is a directory, not a file";
+            throw e.getMessage().equals(dir) ? new IllegalArgumentException(name + ": is a directory, not a .npy file") : e;
         }
     }
 
-    private static NdArray read(FileChannel ch, String name) throws IOException {
-        long fileSize = ch.size();
-        ByteBuffer preamble = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, preamble, 0);
-        int have = preamble.position();
+    /**
+     * Reads front to back from {@code ch}. {@code fileSize} is the size of a regular file, or
+     * {@code -1} for a stream (a pipe, {@code /dev/stdin}), whose length is learnt by reading: then
+     * no more than the header's declared data and one buffer beyond it are ever read.
+     */
+    private static NdArray read(ReadableByteChannel ch, long fileSize, String name) throws IOException {
+        boolean stream = fileSize < 0;
+        ByteBuffer preamble = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        int have = readFully(ch, preamble);
         for (int k = 0; k < MAGIC.length; k++) {
             if (have <= k || preamble.get(k) != MAGIC[k]) {
                 throw new IllegalArgumentException(name + ": not a .npy file (bad magic string"
-                        + (fileSize == 0 ? ", the file is empty)" : ")"));
+                        + (have == 0 ? (stream ? ", the stream is empty)" : ", the file is empty)") : ")"));
             }
         }
         if (have < 8) {
@@ -106,22 +110,24 @@ public final class Npy {
                     + " (supported: 1.0, 2.0, 3.0)");
         }
         int lengthBytes = major == 1 ? 2 : 4;
-        if (have < 8 + lengthBytes) {
+        ByteBuffer lengthField = ByteBuffer.allocate(lengthBytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (readFully(ch, lengthField) < lengthBytes) {
             throw new IllegalArgumentException(name + ": truncated header (the file ends in the header length)");
         }
-        long headerLength = major == 1 ? preamble.getShort(8) & 0xffffL : preamble.getInt(8) & 0xffffffffL;
+        long headerLength = major == 1 ? lengthField.getShort(0) & 0xffffL : lengthField.getInt(0) & 0xffffffffL;
         long dataStart = 8 + lengthBytes + headerLength;
         if (headerLength > MAX_HEADER) {
             throw new IllegalArgumentException(name + ": implausible header length " + headerLength + " bytes");
         }
-        if (fileSize < dataStart) {
+        if (!stream && fileSize < dataStart) {
             throw new IllegalArgumentException(name + ": truncated header (it declares " + headerLength
                     + " bytes, the file has " + Math.max(0, fileSize - 8 - lengthBytes) + " after the preamble)");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-        readFully(ch, hb, 8 + lengthBytes);
+        int got = readFully(ch, hb);
         if (hb.hasRemaining()) {
-            throw new IllegalArgumentException(name + ": truncated header");
+            throw new IllegalArgumentException(name + ": truncated header (it declares " + headerLength
+                    + " bytes, the " + (stream ? "stream" : "file") + " has " + got + " after the preamble)");
         }
         // Versions 1 and 2 store the header in latin-1, version 3 in UTF-8.
         String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
@@ -136,57 +142,93 @@ public final class Npy {
             count *= d;
         }
         long dataBytes = count * dtype.size();
-        long available = fileSize - dataStart;
-        if (available < dataBytes) {
-            throw new IllegalArgumentException(name + ": truncated data (shape " + NdArray.shapeString(shape) + " of "
-                    + dtype.descr() + " needs " + dataBytes + " bytes, the file has " + available + ")");
+        if (!stream) {
+            long available = fileSize - dataStart;
+            if (available < dataBytes) {
+                throw new IllegalArgumentException(name + ": truncated data (shape " + NdArray.shapeString(shape)
+                        + " of " + dtype.descr() + " needs " + dataBytes + " bytes, the file has " + available + ")");
+            }
+            if (available > dataBytes) {
+                throw new IllegalArgumentException(name + ": " + (available - dataBytes) + " unexpected bytes after the "
+                        + NdArray.shapeString(shape) + " " + dtype.descr() + " data");
+            }
         }
-        if (available > dataBytes) {
-            throw new IllegalArgumentException(name + ": " + (available - dataBytes) + " unexpected bytes after the "
-                    + NdArray.shapeString(shape) + " " + dtype.descr() + " data");
-        }
-        double[] data = new double[(int) count];
         int rows = shape[0];
         int cols = shape.length == 2 ? shape[1] : 1;
-        readData(ch, dataStart, dtype, data, fortran && shape.length == 2 ? rows : 0, cols, name);
+        boolean transpose = fortran && shape.length == 2;
+        double[] data;
+        if (!stream) {
+            // The size is checked: allocate once, scatter a Fortran-order file into C order as it streams.
+            data = new double[(int) count];
+            readData(ch, dtype, data, (int) count, transpose ? rows : 0, cols, dataBytes, stream, shape, name);
+        } else {
+            // A stream may end long before its header's promise: grow with what arrives, never beyond the promise.
+            data = readData(ch, dtype, null, (int) count, 0, cols, dataBytes, stream, shape, name);
+            if (transpose) {
+                double[] c = new double[data.length];
+                for (int f = 0; f < data.length; f++) {
+                    c[(f % rows) * cols + f / rows] = data[f];
+                }
+                data = c;
+            }
+            long extra = trailing(ch);
+            if (extra > 0) {
+                throw new IllegalArgumentException(name + ": " + (extra > CHUNK ? "more than " + CHUNK : extra)
+                        + " unexpected bytes after the " + NdArray.shapeString(shape) + " " + dtype.descr() + " data");
+            }
+        }
         return NdArray.wrap(data, shape, dtype.integer());
     }
 
     /**
-     * Streams {@code data.length} values. With {@code fortranRows > 0} the file holds a column-major
-     * {@code fortranRows x cols} matrix, which is scattered into row-major order as it streams.
+     * Reads {@code count} values into {@code data} (grown from a small start when {@code null}) and
+     * returns it. With {@code fortranRows > 0} the values arrive column-major for a
+     * {@code fortranRows x cols} matrix and are scattered into row-major order as they stream.
      */
-    private static void readData(FileChannel ch, long start, DType t, double[] data, int fortranRows, int cols,
-                                 String name) throws IOException {
+    private static double[] readData(ReadableByteChannel ch, DType t, double[] data, int count, int fortranRows,
+                                     int cols, long dataBytes, boolean stream, int[] shape, String name)
+            throws IOException {
         int item = t.size();
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(t.order());
         double[] tmp = fortranRows > 0 || t.kind() != Kind.FLOAT || item != 8 ? new double[CHUNK / item] : null;
-        long position = start;
+        double[] out = data != null ? data : new double[Math.min(count, CHUNK)];
         int done = 0;
-        while (done < data.length) {
-            int n = (int) Math.min(data.length - done, CHUNK / item);
+        while (done < count) {
+            int n = Math.min(count - done, CHUNK / item);
             buf.clear().limit(n * item);
-            position += readFully(ch, buf, position);
+            readFully(ch, buf);
             if (buf.hasRemaining()) {
-                throw new IllegalArgumentException(name + ": truncated data (the file ended while reading value "
-                        + (done + buf.position() / item) + " of " + data.length + ")");
+                long had = (long) done * item + buf.position();
+                throw new IllegalArgumentException(name + ": truncated data (shape " + NdArray.shapeString(shape)
+                        + " of " + t.descr() + " needs " + dataBytes + " bytes, the " + (stream ? "stream" : "file")
+                        + " has " + had + ")");
+            }
+            if (done + n > out.length) {
+                out = java.util.Arrays.copyOf(out, (int) Math.min(count, Math.max(done + (long) n, 2L * out.length)));
             }
             buf.flip();
             if (tmp == null) {
-                buf.asDoubleBuffer().get(data, done, n);
+                buf.asDoubleBuffer().get(out, done, n);
             } else {
                 convert(buf, t, tmp, n, done, name);
                 if (fortranRows > 0) {
                     for (int k = 0; k < n; k++) {
                         int f = done + k;
-                        data[(f % fortranRows) * cols + f / fortranRows] = tmp[k];
+                        out[(f % fortranRows) * cols + f / fortranRows] = tmp[k];
                     }
                 } else {
-                    System.arraycopy(tmp, 0, data, done, n);
+                    System.arraycopy(tmp, 0, out, done, n);
                 }
             }
             done += n;
         }
+        return out;
+    }
+
+    /** Bytes left in a stream after the data, counting at most one buffer beyond {@link #CHUNK}. */
+    private static long trailing(ReadableByteChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK + 1);
+        return readFully(ch, buf);
     }
 
     private static void convert(ByteBuffer buf, DType t, double[] out, int n, int offset, String name) {
@@ -274,11 +316,11 @@ public final class Npy {
         }
     }
 
-    /** Reads until {@code buf} is full or the file ends; returns the bytes read. */
-    private static int readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    /** Reads until {@code buf} is full or the input ends; returns the bytes read. */
+    private static int readFully(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
         int total = 0;
         while (buf.hasRemaining()) {
-            int r = ch.read(buf, position + total);
+            int r = ch.read(buf);
             if (r < 0) {
                 break;
             }
@@ -475,9 +517,12 @@ public final class Npy {
      * integers to {@link Long}.
      */
     private static final class HeaderParser {
+        /** Deepest nesting a real header has is 3 (a structured dtype's list of tuples); refuse far deeper ones. */
+        private static final int MAX_DEPTH = 32;
         private final String s;
         private final String name;
         private int p;
+        private int depth;
 
         private HeaderParser(String s, String name) {
             this.s = s;
@@ -528,6 +573,9 @@ public final class Npy {
                 throw bad("header ends early");
             }
             char c = s.charAt(p);
+            if ((c == '{' || c == '(' || c == '[') && ++depth > MAX_DEPTH) {
+                throw bad("nested deeper than " + MAX_DEPTH + " levels");
+            }
             if (c == '{') {
                 p++;
                 Map<String, Object> map = new LinkedHashMap<>();
@@ -535,6 +583,7 @@ public final class Npy {
                     skip();
                     if (p < s.length() && s.charAt(p) == '}') {
                         p++;
+                        depth--;
                         return map;
                     }
                     Object key = value();
@@ -545,6 +594,7 @@ public final class Npy {
                     expect(':');
                     map.put(k, value());
                     if (!separator('}')) {
+                        depth--;
                         return map;
                     }
                 }
@@ -557,10 +607,12 @@ public final class Npy {
                     skip();
                     if (p < s.length() && s.charAt(p) == close) {
                         p++;
+                        depth--;
                         return list;
                     }
                     list.add(value());
                     if (!separator(close)) {
+                        depth--;
                         return list;
                     }
                 }
