@@ -108,7 +108,7 @@ public final class ValidateCommand implements Command {
      * Writes through {@link AtomicFiles} like every other output: no partial report, the umask's
      * permissions, a device or symbolic link written through rather than replaced.
      */
-    private static void writeAtomically(Path target, String text) {
+    static void writeAtomically(Path target, String text) {
         try {
             AtomicFiles.write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {

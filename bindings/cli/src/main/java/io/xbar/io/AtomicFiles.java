@@ -111,7 +111,7 @@ public final class AtomicFiles {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 body.write(channel);
             }
-            testDelay();
+            testHooks();
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -320,8 +320,12 @@ public final class AtomicFiles {
         }
     }
 
-    /** Test hook: {@code -Dxbar.test.writeDelayMillis=N} holds every finished temporary N ms before its move. */
-    private static void testDelay() {
+    /**
+     * Test hooks, off unless set: {@code xbar.test.writeDelayMillis=N} holds every finished temporary
+     * N ms before its move (to interrupt a writer mid-write); {@code xbar.test.fullDisk=true} fails it
+     * as a full disk would.
+     */
+    private static void testHooks() throws IOException {
         long millis = Long.getLong("xbar.test.writeDelayMillis", 0);
         if (millis > 0) {
             try {
@@ -329,6 +333,9 @@ public final class AtomicFiles {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (Boolean.getBoolean("xbar.test.fullDisk")) {
+            throw new IOException("No space left on device");
         }
     }
 
