@@ -134,6 +134,12 @@ class OutputSafetyTest {
         oneLine(run("nf", "--weights", w.toString(), "--inputs", x.toString(), "--report", device.toString()),
                 "--report", device.toString(), "No space left on device");
         assertTrue(Files.readAttributes(device, BasicFileAttributes.class).isOther(), "still a device");
+        Path net = dir.resolve("n.cir");
+        Files.writeString(net, "V1 a 0 1\nR1 a 0 1k\n.end\n");
+        CommandTesting.Run r = run("spice", "solve", net.toString(), "--out", device.toString());
+        oneLine(r, "--out", device.toString(), "No space left on device");
+        assertEquals(r.err().indexOf(device.toString()), r.err().lastIndexOf(device.toString()), "the file named once: " + r.err());
+        assertTrue(Files.readAttributes(device, BasicFileAttributes.class).isOther(), "still a device");
         assertEquals(List.of(), temporaries(dir));
     }
 
