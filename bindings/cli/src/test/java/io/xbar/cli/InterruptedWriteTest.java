@@ -1,4 +1,4 @@
-// InterruptedWriteTest: a real `xbar` process stopped mid-write leaves no temporaries (SIGTERM), and after kill -9 the next write removes them.
+// InterruptedWriteTest: real `xbar` processes: stopped mid-write they leave no temporaries (SIGTERM; after kill -9 the next write removes them); a full or closed stdout is exit 2.
 package io.xbar.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,19 +27,25 @@ class InterruptedWriteTest {
 
     /** Starts {@code xbar ARGS} in a child JVM whose writes pause before their final move. */
     private static Process start(Path log, String... args) throws IOException {
+        List<String> command = command("-Dxbar.test.writeDelayMillis=120000", args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The command line of {@code xbar ARGS} in a child JVM running the code under test. */
+    static List<String> command(String property, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules");
         command.add("jdk.incubator.vector");
         command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Dxbar.test.writeDelayMillis=120000");
+        command.add(property);
         command.add("-cp");
         String modulePath = System.getProperty("jdk.module.path", "");
         String classPath = System.getProperty("java.class.path", "");
         command.add(modulePath.isEmpty() ? classPath : modulePath + File.pathSeparator + classPath);
         command.add("io.xbar.cli.Main");
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return command;
     }
 
     private static List<Path> temporaries(Path in) throws IOException {
@@ -122,5 +128,27 @@ class InterruptedWriteTest {
         assertFalse(temporaries(maps).isEmpty());
         assertEquals(0, CommandTesting.run("map", "--weights", w.toString(), "--out", maps.resolve("m").toString()).status());
         assertEquals(List.of(), temporaries(maps));
+    }
+
+    @Test
+    void aStandardOutputThatCannotBeWrittenIsExitTwo() throws Exception {
+        Path net = dir.resolve("n.cir");
+        Files.writeString(net, "V1 a 0 1\nR1 a b 1k\nR2 b 0 1k\n.end\n");
+        Path err = dir.resolve("err");
+        List<String> xbar = command("-Dxbar.test=true", "spice", "solve", net.toString());
+        if (Files.isWritable(Path.of("/dev/full"))) {
+            Process p = new ProcessBuilder(xbar).redirectOutput(new File("/dev/full")).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), Files.readString(err));
+            assertEquals(1, Files.readAllLines(err).stream().filter(l -> !l.startsWith("WARNING")).count(), Files.readString(err));
+            assertTrue(Files.readString(err).contains("standard output"), Files.readString(err));
+        }
+        // A closed standard output (`xbar ... >&-`).
+        List<String> closed = new ArrayList<>(List.of("bash", "-c", "exec 1>&-; exec \"$@\"", "xbar"));
+        closed.addAll(xbar);
+        Process p = new ProcessBuilder(closed).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("standard output"), Files.readString(err));
     }
 }
