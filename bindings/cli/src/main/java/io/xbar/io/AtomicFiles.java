@@ -54,6 +54,8 @@ public final class AtomicFiles {
     /** Temporaries of this process that still exist: deleted by the shutdown hook. */
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
     private static final int MAX_LINKS = 40;
+    /** When this process last tidied each directory ({@link System#nanoTime}). */
+    private static final java.util.Map<Path, Long> TIDIED = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteLive, "xbar-temporaries"));
@@ -96,7 +98,7 @@ public final class AtomicFiles {
         }
         Path target = resolveLinks(file, given);
         Path dir = target.getParent();
-        removeStale(dir);
+        tidyOnce(dir);
         Path tmp;
         try {
             tmp = createTemp(dir, target.getFileName().toString());
@@ -134,7 +136,7 @@ public final class AtomicFiles {
      * place or deleted).
      */
     public static Path createTempDirectory(Path parent, String name) throws IOException {
-        removeStale(parent);
+        tidyOnce(parent);
         for (int attempt = 0; ; attempt++) {
             Path tmp = parent.resolve(temporaryName(name));
             try {
@@ -208,6 +210,19 @@ public final class AtomicFiles {
             // not listable: nothing to tidy
         }
         return removed;
+    }
+
+    /**
+     * {@link #removeStale} at most every ten seconds per directory: a map of many tiles does not
+     * list its directory once per tile, and a long-lived process still tidies again later.
+     */
+    private static void tidyOnce(Path dir) {
+        long now = System.nanoTime();
+        Long last = TIDIED.get(dir);
+        if (last == null || now - last > 10_000_000_000L) {
+            TIDIED.put(dir, now);
+            removeStale(dir);
+        }
     }
 
     /** The reason of an I/O failure without the file name: {@code permission denied}, {@code No space left on device}. */
