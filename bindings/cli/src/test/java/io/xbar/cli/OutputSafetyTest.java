@@ -322,4 +322,16 @@ class OutputSafetyTest {
         assertEquals("# report\n", Files.readString(report));
         assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(report));
     }
+
+    @Test
+    void aValidateReportOnAFullDiskIsOneLine() throws Exception {
+        Path report = dir.resolve("report.md");
+        System.setProperty("xbar.test.fullDisk", "true");
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> ValidateCommand.writeAtomically(report, "# report\n"));
+        assertTrue(e.getMessage().startsWith("--report: cannot write " + report), e.getMessage());
+        assertTrue(e.getMessage().endsWith("No space left on device"), e.getMessage());
+        assertFalse(Files.exists(report));
+        assertEquals(List.of(), temporaries(dir));
+    }
 }
