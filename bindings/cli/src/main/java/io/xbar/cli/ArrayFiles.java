@@ -132,7 +132,7 @@ public final class ArrayFiles {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--" + flag + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UsageException("--" + flag + ": cannot write " + file + ": " + e.getMessage(), e);
+            throw OutputFiles.cannotWrite(flag, file, e);
         }
     }
 }

@@ -89,8 +89,8 @@ public final class DemoCommand implements Command {
         }
         boolean plots = !f.has("no-plots");
         Path dir = Path.of(f.string("out", "xbar-demo")).toAbsolutePath().normalize();
-        if (plots && Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UsageException("--out " + f.string("out", "xbar-demo") + " exists and is not a directory");
+        if (plots) {
+            OutputFiles.checkDirectory("out", f.string("out", "xbar-demo"), dir);
         }
         Circuit circuit = Circuit.DEFAULT;
         singleCrossbar(out, size, seed, circuit);
@@ -203,9 +203,7 @@ public final class DemoCommand implements Command {
         if (dir == null) {
             return;
         }
-        Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        Path irPng = dir.resolve("ir-drop-tile.png");
         int worst = Math.max(0, naiveRun.worstTile());
         Tile tile = naive.tiles().get(worst);
         double vRead = base.vRead();
@@ -214,14 +212,18 @@ public final class DemoCommand implements Command {
             v[i] = tile.rowMap()[i] < 0 ? 0 : vRead;
         }
         double[] rel = IrDrop.relativeCellVoltage(tile.rows(), tile.cols(), circuit, tile.conductances(), v);
-        Plots.irDropMap(irPng, tile.rows(), tile.cols(), rel, String.format(Locale.ROOT,
-                "IR drop in tile (%d, %d) of the naive mapping (its most distorted, NF %.3f), every used row at v_read = %.1f V",
-                tile.rowBlock(), tile.colBlock(), naiveRun.result().tileNonidealityFactor(worst), vRead));
-        Path nfPng = dir.resolve("column-nf.png");
-        Plots.columnNf(nfPng, columnNf, String.format(Locale.ROOT,
-                "Per-column NF of a %d x %d trained-like layer on %dx%d tiles: naive vs mdm vs optimized", k, n, size, size));
-        out.printf(Locale.ROOT, "pictures (%.1fs):%n  %s  IR-drop map (cell voltage / ideal) of the naive mapping's most distorted tile%n"
-                + "  %s  NF per physical column, naive vs mdm vs optimized%n", (System.nanoTime() - t0) / 1e9, irPng, nfPng);
+        double worstNf = naiveRun.result().tileNonidealityFactor(worst);
+        // The directory is created with its first picture; a failed write leaves neither pictures nor an empty directory.
+        try (OutputFiles.Directory files = new OutputFiles.Directory("out", dir)) {
+            Path irPng = files.write("ir-drop-tile.png", png -> Plots.irDropMap(png, tile.rows(), tile.cols(), rel,
+                    String.format(Locale.ROOT, "IR drop in tile (%d, %d) of the naive mapping (its most distorted, NF %.3f),"
+                            + " every used row at v_read = %.1f V", tile.rowBlock(), tile.colBlock(), worstNf, vRead)));
+            Path nfPng = files.write("column-nf.png", png -> Plots.columnNf(png, columnNf, String.format(Locale.ROOT,
+                    "Per-column NF of a %d x %d trained-like layer on %dx%d tiles: naive vs mdm vs optimized", k, n, size, size)));
+            files.commit();
+            out.printf(Locale.ROOT, "pictures (%.1fs):%n  %s  IR-drop map (cell voltage / ideal) of the naive mapping's most distorted tile%n"
+                    + "  %s  NF per physical column, naive vs mdm vs optimized%n", (System.nanoTime() - t0) / 1e9, irPng, nfPng);
+        }
     }
 
     static int[] layer(String s) {

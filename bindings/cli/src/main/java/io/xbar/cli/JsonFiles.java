@@ -26,4 +26,13 @@ public final class JsonFiles {
     public static void write(Path file, JsonNode tree) throws IOException {
         AtomicFiles.write(file, out -> MAPPER.writeValue(out, tree));
     }
+
+    /** {@link #write(Path, JsonNode)} for the output of {@code --flag}; a failure is one line naming flag and file. */
+    static void write(String flag, Path file, JsonNode tree) {
+        try {
+            write(file, tree);
+        } catch (IOException e) {
+            throw OutputFiles.cannotWrite(flag, file, e);
+        }
+    }
 }

@@ -28,7 +28,11 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
-        System.out.flush();
+        if (System.out.checkError() && status == 0) {
+            // Output that did not arrive is lost output: never exit 0 after it.
+            System.err.println("xbar: cannot write standard output (closed, full or a broken pipe)");
+            status = 2;
+        }
         System.exit(status);
     }
 
@@ -53,7 +57,7 @@ public final class Main {
                 out.println();
                 out.println("flags every command accepts:");
                 out.println(GlobalFlags.HELP);
-                return status;
+                return stdoutChecked(command, status, out, err);
             }
             GlobalFlags.Settings settings = GlobalFlags.settings(Flags.parseGlobal(rest));
             // Process-wide, so put back afterwards: Main.run also serves simulators in-process.
@@ -75,13 +79,18 @@ public final class Main {
                         (System.nanoTime() - start) * 1e-9, status,
                         settings.threads() > 0 ? Integer.toString(settings.threads()) : "default");
             }
-            return status;
+            return stdoutChecked(command, status, out, err);
         } catch (UsageException e) {
             err.println("xbar " + command.name() + ": " + e.getMessage());
             return 2;
         } catch (IllegalArgumentException e) {
             // Public API checks throw IllegalArgumentException naming the problem: a user mistake too.
             err.println("xbar " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (java.nio.file.FileSystemException e) {
+            // A file-system refusal (read-only directory, full disk, permissions) is the user's environment, not a bug.
+            err.println("xbar " + command.name() + ": " + (e.getFile() == null ? "" : e.getFile() + ": ")
+                    + io.xbar.io.AtomicFiles.reason(e));
             return 2;
         } catch (OutOfMemoryError e) {
             err.println("xbar " + command.name() + ": out of memory (raise the heap with XBAR_HEAP, e.g. XBAR_HEAP=16g)");
@@ -91,6 +100,15 @@ public final class Main {
             e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /** A command whose standard output failed (closed, full, broken pipe) did not deliver its result: exit 2. */
+    private static int stdoutChecked(Command command, int status, PrintStream out, PrintStream err) {
+        if (out.checkError()) {
+            err.println("xbar " + command.name() + ": cannot write standard output (closed, full or a broken pipe)");
+            return 2;
+        }
+        return status;
     }
 
     private static void usage(List<Command> commands, PrintStream out) {

@@ -1,6 +1,7 @@
 // MapCommand: `xbar map --weights W.npy --out DIR`: writes DIR/mapping.json and one DIR/tile_<r>_<c>.npy of conductances per tile.
 package io.xbar.cli;
 
+import io.xbar.io.AtomicFiles;
 import io.xbar.io.Npy;
 import io.xbar.kernel.Circuit;
 import io.xbar.mapping.LayerMapping;
@@ -12,13 +13,21 @@ import io.xbar.mapping.Tile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Maps a layer and writes it out. Everything goes into a temporary directory next to {@code DIR}
- * that is renamed into place at the end, so an interrupted run leaves no half-written mapping.
- * An existing {@code DIR} is replaced only if it is empty or holds a previous mapping.
+ * Maps a layer and writes it out. Everything is staged in a temporary directory and moved into place
+ * at the end, so an interrupted run leaves no half-written mapping. Into an existing {@code DIR}
+ * (empty, or holding a previous mapping) only {@code mapping.json} and tile files are written, and
+ * only the previous mapping's own tiles are removed: the user's other files stay.
  */
 public final class MapCommand implements Command {
     private static final Set<String> VALUED = LayerArguments.valued("weights", "out", "calibration");
@@ -39,7 +48,7 @@ public final class MapCommand implements Command {
         if (FlagSets.wantsHelp(args)) {
             out.println("usage: xbar map --weights W.npy --out DIR [mapping, circuit and device flags]");
             out.println(FlagSets.helpLine("--weights W.npy", "K x N_out weight matrix (y = x . W)"));
-            out.println(FlagSets.helpLine("--out DIR", "output directory (created; a previous mapping there is replaced)"));
+            out.println(FlagSets.helpLine("--out DIR", "output directory (created; a previous mapping there is replaced, other files are kept)"));
             LayerArguments.printSharedHelp(out);
             return 0;
         }
@@ -49,7 +58,11 @@ public final class MapCommand implements Command {
         Path dir = outputDirectory(flags);
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
-        write(mapping, circuit, dir);
+        try {
+            write(mapping, circuit, dir);
+        } catch (IOException e) {
+            throw OutputFiles.cannotWrite("out", dir, e);
+        }
         if (!GlobalFlags.quiet()) {
             out.println("mapped " + mapping.inputs() + "x" + mapping.outputs() + " weights onto " + mapping.tiles().size()
                     + " tiles of " + options.tileRows() + "x" + options.tileCols() + " (" + options.preset().label() + ") in " + dir);
@@ -57,62 +70,113 @@ public final class MapCommand implements Command {
         return 0;
     }
 
-    /** {@code --out DIR}: its parent must exist; an existing DIR must be empty or a previous mapping. */
+    /**
+     * {@code --out DIR}: its parent must exist; an existing DIR must be a writable directory that is
+     * empty or holds an xbar mapping (a {@code mapping.json} listing its tile files).
+     */
     static Path outputDirectory(Flags flags) throws IOException {
-        Path dir = Path.of(flags.required("out")).toAbsolutePath().normalize();
-        Path parent = dir.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new UsageException("--out " + flags.required("out") + ": directory " + parent + " does not exist");
-        }
-        if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new UsageException("--out " + flags.required("out") + " exists and is not a directory");
+        String given = flags.required("out");
+        Path dir = Path.of(given).toAbsolutePath().normalize();
+        OutputFiles.checkDirectory("out", given, dir);
+        if (Files.exists(dir) && !isEmpty(dir)) {
+            if (!Files.exists(dir.resolve(MAPPING))) {
+                throw new UsageException("--out " + given
+                        + " is a non-empty directory without a mapping.json; refusing to write into it");
             }
-            try (var entries = Files.list(dir)) {
-                if (entries.findAny().isPresent() && !Files.exists(dir.resolve("mapping.json"))) {
-                    throw new UsageException("--out " + flags.required("out")
-                            + " is a non-empty directory without a mapping.json; refusing to replace it");
-                }
-            }
+            previousTiles(given, dir);
         }
         return dir;
     }
 
-    /** Writes the mapping into a temporary sibling of {@code dir}, then swaps it into place. */
+    /**
+     * Writes the mapping. A new {@code dir} is filled as a temporary sibling and renamed into place.
+     * Into an existing one, the files are staged in a temporary subdirectory, then moved in (tiles
+     * first, {@code mapping.json} last); afterwards the tiles of the previous mapping that the new
+     * one does not have are removed. Nothing else in {@code dir} is touched.
+     */
     public static void write(LayerMapping mapping, Circuit circuit, Path dir) throws IOException {
-        Path parent = dir.getParent();
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        Path parent = dir.toAbsolutePath().getParent();
+        boolean exists = Files.isDirectory(dir);
+        Set<String> previous = exists ? previousTiles(dir.toString(), dir) : Set.of();
+        Set<String> fresh = new LinkedHashSet<>();
+        for (Tile t : mapping.tiles()) {
+            fresh.add(t.fileName());
+            Path existing = dir.resolve(t.fileName());
+            if (exists && Files.exists(existing, LinkOption.NOFOLLOW_LINKS) && !previous.contains(t.fileName())) {
+                throw new UsageException("--out " + dir + ": " + t.fileName()
+                        + " exists but is not a tile of the mapping there; refusing to replace it");
+            }
+        }
+        Path staging = AtomicFiles.createTempDirectory(exists ? dir : parent, exists ? "mapping" : dir.getFileName().toString());
         boolean done = false;
         try {
             for (Tile t : mapping.tiles()) {
-                Npy.write(tmp.resolve(t.fileName()), t.conductances(), t.rows(), t.cols());
+                Npy.write(staging.resolve(t.fileName()), t.conductances(), t.rows(), t.cols());
             }
-            JsonFiles.write(tmp.resolve("mapping.json"), MappingJson.of(mapping, circuit));
-            if (Files.exists(dir)) {
-                Path old = Files.createTempDirectory(parent, "." + dir.getFileName() + ".old.");
-                Files.delete(old);
-                Files.move(dir, old);
-                Files.move(tmp, dir);
-                deleteTree(old);
+            JsonFiles.write(staging.resolve(MAPPING), MappingJson.of(mapping, circuit));
+            if (!exists) {
+                Files.move(staging, dir);
             } else {
-                Files.move(tmp, dir);
+                for (String name : fresh) {
+                    move(staging.resolve(name), dir.resolve(name));
+                }
+                move(staging.resolve(MAPPING), dir.resolve(MAPPING));
+                for (String name : previous) {
+                    if (!fresh.contains(name)) {
+                        Files.deleteIfExists(dir.resolve(name));
+                    }
+                }
+                Files.delete(staging);
             }
             done = true;
         } finally {
             if (!done) {
-                deleteTree(tmp);
+                AtomicFiles.deleteTree(staging);
             }
+            AtomicFiles.release(staging);
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
+    private static final String MAPPING = "mapping.json";
+    private static final Pattern TILE = Pattern.compile("tile_\\d+_\\d+\\.npy");
+
+    /** The tile files listed by {@code dir/mapping.json}; refuses a file that is not an xbar mapping. */
+    private static Set<String> previousTiles(String given, Path dir) throws IOException {
+        Path json = dir.resolve(MAPPING);
+        Set<String> names = new LinkedHashSet<>();
+        if (!Files.exists(json)) {
+            return names;
         }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        JsonNode root;
+        try {
+            root = JsonFiles.MAPPER.readTree(json.toFile());
+        } catch (IOException e) {
+            root = null;
+        }
+        if (root == null || !root.has("tile_rows") || !root.path("tiles").isArray()) {
+            throw new UsageException("--out " + given + ": its mapping.json is not an xbar mapping; refusing to write into it");
+        }
+        for (JsonNode t : root.path("tiles")) {
+            String file = t.path("file").asText("");
+            if (TILE.matcher(file).matches()) {
+                names.add(file);
             }
+        }
+        return names;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        AtomicFiles.removeStale(dir);
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

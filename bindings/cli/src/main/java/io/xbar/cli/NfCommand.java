@@ -54,6 +54,8 @@ public final class NfCommand implements Command {
         }
         Path report = ArrayFiles.output(flags, "report");
         Path output = flags.has("out") ? ArrayFiles.output(flags, "out") : null;
+        OutputFiles.requireDistinct("--report " + flags.required("report"), report,
+                "--out " + flags.string("out", ""), output);
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         long start = System.nanoTime();
@@ -72,9 +74,18 @@ public final class NfCommand implements Command {
         NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);
         com.fasterxml.jackson.databind.node.ObjectNode json = r.toJson();
         json.put("model", model);
-        JsonFiles.write(report, json);
+        JsonFiles.write("report", report, json);
         if (output != null) {
-            ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
+            boolean written = false;
+            try {
+                ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
+                written = true;
+            } finally {
+                if (!written) {
+                    // No partial result: the report goes too when the outputs cannot be written.
+                    OutputFiles.removeWritten(report);
+                }
+            }
         }
         out.printf(Locale.ROOT, "nf %.6g  mvm_rel_error %.6g  (%s, %s model, %d tiles, %d vectors, %.2f s)%n",
                 r.nonidealityFactor(), r.mvmRelativeError(), options.preset().label(), model, mapping.tiles().size(),

@@ -94,6 +94,12 @@ public final class SolveCommand implements Command {
                 nodeFiles.add(p);
             }
         }
+        if (!nodeFiles.isEmpty()) {
+            String prefix = flags.required("node-voltages");
+            OutputFiles.requireDistinct("--out " + flags.required("out"), output,
+                    "--node-voltages " + prefix + " (" + prefix + "_u.npy)", nodeFiles.get(0),
+                    "--node-voltages " + prefix + " (" + prefix + "_w.npy)", nodeFiles.get(1));
+        }
         ArrayFiles.Conductances g = ArrayFiles.conductances(flags, "conductances");
         ArrayFiles.Vectors v = ArrayFiles.vectors(flags, "inputs", g.rows(), g.describe(),
                 "one voltage per row (word line)");
@@ -144,7 +150,7 @@ public final class SolveCommand implements Command {
         } finally {
             if (!done) {
                 for (Path p : written) {
-                    Files.deleteIfExists(p);
+                    OutputFiles.removeWritten(p);
                 }
             }
         }

@@ -159,7 +159,7 @@ public final class SpiceCommand implements Command {
         try {
             AtomicFiles.write(file, body);
         } catch (IOException e) {
-            throw new UsageException(flag + ": cannot write " + file + ": " + e.getMessage(), e);
+            throw OutputFiles.cannotWrite(flag.replaceFirst("^--", ""), file, e);
         }
     }
 }

@@ -77,12 +77,7 @@ public final class SweepCommand implements Command {
             }
         }
         Path dir = Path.of(flags.required("out")).toAbsolutePath().normalize();
-        if (dir.getParent() == null || !Files.isDirectory(dir.getParent())) {
-            throw new UsageException("--out " + flags.required("out") + ": directory " + dir.getParent() + " does not exist");
-        }
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UsageException("--out " + flags.required("out") + " exists and is not a directory");
-        }
+        OutputFiles.checkDirectory("out", flags.required("out"), dir);
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         double[] activity = LayerArguments.calibration(flags, options, weights);
@@ -108,17 +103,24 @@ public final class SweepCommand implements Command {
         }
         bar.show(total, total, total + "/" + total + " done");
         bar.finish();
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("sweep.csv"), stream -> stream.write(csv(points).getBytes(StandardCharsets.UTF_8)));
-        JsonFiles.write(dir.resolve("sweep.json"), json(points, options, base, inputs.quantized().batch(), weights));
-        out.println("swept " + total + " points into " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.json"));
-        if (!flags.has("no-plots")) {
-            Path png = dir.resolve("sweep-nf.png");
-            Plots.sweepNf(png, plotPoints(points, wires.size() > 1), String.format(Locale.ROOT,
-                    "Layer NF vs tile size (%d x %d weights, %d vectors)", weights.inputs(), weights.outputs(),
-                    inputs.quantized().batch()));
-            out.println("picture: " + png + "  layer NF vs tile size, one line per mapping"
-                    + (wires.size() > 1 ? " and wire resistance" : ""));
+        // The directory is created with its first file; a failed write leaves neither files nor an empty directory.
+        try (OutputFiles.Directory files = new OutputFiles.Directory("out", dir)) {
+            Path csv = files.write("sweep.csv", f -> AtomicFiles.write(f,
+                    stream -> stream.write(csv(points).getBytes(StandardCharsets.UTF_8))));
+            ObjectNode json = json(points, options, base, inputs.quantized().batch(), weights);
+            Path jsonFile = files.write("sweep.json", f -> JsonFiles.write(f, json));
+            Path png = null;
+            if (!flags.has("no-plots")) {
+                png = files.write("sweep-nf.png", f -> Plots.sweepNf(f, plotPoints(points, wires.size() > 1),
+                        String.format(Locale.ROOT, "Layer NF vs tile size (%d x %d weights, %d vectors)", weights.inputs(),
+                                weights.outputs(), inputs.quantized().batch())));
+            }
+            files.commit();
+            out.println("swept " + total + " points into " + csv + " and " + jsonFile);
+            if (png != null) {
+                out.println("picture: " + png + "  layer NF vs tile size, one line per mapping"
+                        + (wires.size() > 1 ? " and wire resistance" : ""));
+            }
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 // ValidateCommand: `xbar validate`, the seeded validation campaign with a pass/fail summary and a Markdown report.
 package io.xbar.cli;
 
+import io.xbar.io.AtomicFiles;
 import io.xbar.validation.ValidationReport;
 import io.xbar.validation.ValidationSuite;
 
@@ -14,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Set;
 
@@ -68,6 +68,9 @@ public final class ValidateCommand implements Command {
         if (Files.isDirectory(report)) {
             throw new UsageException("--report: " + report + " is a directory");
         }
+        if (parent != null && !Files.exists(report) && !Files.isWritable(parent)) {
+            throw new UsageException("--report: cannot write " + report + ": directory " + parent + " is not writable");
+        }
         int threads = flags.integer("threads", 1);
         if (threads < 1) {
             throw new UsageException("--threads: must be >= 1, got " + threads);
@@ -101,17 +104,15 @@ public final class ValidateCommand implements Command {
         }
     }
 
-    /** Writes through a temporary file in the same directory, so no partial report is left behind. */
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ".xbar-validation", ".tmp");
+    /**
+     * Writes through {@link AtomicFiles} like every other output: no partial report, the umask's
+     * permissions, a device or symbolic link written through rather than replaced.
+     */
+    static void writeAtomically(Path target, String text) {
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            AtomicFiles.write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw OutputFiles.cannotWrite("report", target, e);
         }
     }
-
-    /** A one-line progress bar redrawn in place with carriage returns; only used on a terminal. */
 }

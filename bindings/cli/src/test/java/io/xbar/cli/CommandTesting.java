@@ -53,7 +53,8 @@ final class CommandTesting {
         if (output != null) {
             assertFalse(Files.exists(output), "no output file after an error: " + output);
             try (var files = Files.list(output.toAbsolutePath().getParent())) {
-                assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files");
+                assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")
+                        || io.xbar.io.AtomicFiles.isTemporary(p.getFileName().toString())), "no temporary files");
             } catch (java.io.IOException e) {
                 // a missing output directory holds no files
             }
