@@ -28,8 +28,8 @@ final class BipartiteMethod implements NodalMethod {
         this.cell = cell;
         pinnedU = circuit.source() == 0;
         pinnedW = circuit.sense() == 0;
-        int sources = circuit.drive() == Drive.BOTH ? 2 : 1;
-        int senses = circuit.senseAt() == Sense.BOTH ? 2 : 1;
+        int sources = circuit.drive().sources();
+        int senses = circuit.senseAt().amplifiers();
         sourceConductance = pinnedU ? 0 : sources / circuit.source();
         double senseConductance = pinnedW ? 0 : senses / circuit.sense();
         diagU = new double[m];
@@ -134,7 +134,7 @@ final class BipartiteMethod implements NodalMethod {
     private double residual(double[] v, double[] uu, double[] ww) {
         double normR = 0;
         double normB = 0;
-        double normX = Math.max(ConjugateGradient.normInf(uu), ConjugateGradient.normInf(ww));
+        double normX = Math.max(LineKernels.maxAbs(uu), LineKernels.maxAbs(ww));
         if (!pinnedU) {
             for (int i = 0; i < m; i++) {
                 double b = sourceConductance * v[i];

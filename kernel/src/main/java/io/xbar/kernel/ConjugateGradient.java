@@ -172,7 +172,7 @@ final class ConjugateGradient {
      * open, the smallest finite driver or sense conductance (then only node voltages matter).
      */
     static double currentConductance(double[] cell, Circuit circuit) {
-        double max = normInf(cell);
+        double max = LineKernels.maxAbs(cell);
         if (max > 0) {
             return max;
         }
@@ -185,13 +185,5 @@ final class ConjugateGradient {
     static double scaled(double normR, double normA, double normX, double normB) {
         double d = normA * normX + normB;
         return d == 0 ? 0 : normR / d;
-    }
-
-    static double normInf(double[] v) {
-        double m = 0;
-        for (double d : v) {
-            m = Math.max(m, Math.abs(d));
-        }
-        return m;
     }
 }

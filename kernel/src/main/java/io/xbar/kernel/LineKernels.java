@@ -36,6 +36,11 @@ public interface LineKernels {
     /** {@code max |a[k]|} over {@code [from, to)}. */
     double maxAbs(double[] a, int from, int to);
 
+    /** {@code max |a[k]|} over the whole array: the one infinity norm outside the hot loops (scalar kernel). */
+    static double maxAbs(double[] a) {
+        return ScalarLineKernels.INSTANCE.maxAbs(a, 0, a.length);
+    }
+
     /** {@code y[k] += alpha * x[k]} over {@code [from, to)}. */
     void axpy(double alpha, double[] x, double[] y, int from, int to);
 

@@ -66,7 +66,7 @@ final class NestedDissection {
     private final double bitLine;    // conductance of one bit-line segment (finite, > 0)
     private final double source;     // driver conductance, +Infinity for r_source = 0
     private final double sense;      // sense conductance, +Infinity for r_sense = 0
-    private final double access;
+    private final Circuit circuit;
     private final Drive drive;
     private final Sense senseAt;
     private final int threads;
@@ -87,7 +87,7 @@ final class NestedDissection {
         this.bitLine = 1 / c.bitLine();
         this.source = CrossbarNetwork.conductanceOf(c.source());
         this.sense = CrossbarNetwork.conductanceOf(c.sense());
-        this.access = c.access();
+        this.circuit = c;
         this.drive = c.drive();
         this.senseAt = c.senseAt();
         this.threads = Math.max(1, threads);
@@ -466,8 +466,7 @@ final class NestedDissection {
         double gw = wordLine;
         double[] gc = new double[b];
         for (int k = 0; k < b; k++) {
-            double v = cells[r * n + c0 + k];
-            gc[k] = access == 0 ? v : v / (1 + v * access);
+            gc[k] = circuit.cellConductance(cells[r * n + c0 + k]);
         }
         boolean pl = portU(c0, c0, node.c1);
         boolean pr = b > 1 && portU(node.c1 - 1, c0, node.c1);
@@ -582,13 +581,13 @@ final class NestedDissection {
             if ((id & 1) == 0) {
                 isDriver[k] = true;
                 line[k] = i;
-                mult[k] = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+                mult[k] = drive.sourcesAt(j, n);
                 if (!Double.isInfinite(source)) {
                     free[nf++] = k;
                 }
             } else {
                 line[k] = j;
-                mult[k] = (i == 0 && senseAt.atFirstRow() ? 1 : 0) + (i == m - 1 && senseAt.atLastRow() ? 1 : 0);
+                mult[k] = senseAt.amplifiersAt(i, m);
                 if (!Double.isInfinite(sense)) {
                     free[nf++] = k;
                 }

@@ -42,7 +42,7 @@ final class SchurSweep {
     private final double sense;
     private final Drive drive;
     private final Sense senseAt;
-    private final double access;
+    private final Circuit circuit;       // read only for the effective cell conductance g'
 
     private final double[] schur;        // n x n, lower triangle: S_i, its factor, its inverse
     private final double[] cell;         // n, effective cell conductances g' of one row
@@ -76,7 +76,7 @@ final class SchurSweep {
     }
 
     SchurSweep(int m, int n, double wordLine, double bitLine, double source, double sense, Drive drive,
-               Sense senseAt, double access) {
+               Sense senseAt, Circuit circuit) {
         if ((long) n * n > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("a dense " + n + "x" + n + " Schur complement does not fit one array;"
                     + " crossbar " + m + "x" + n + " is too wide for the row sweep");
@@ -89,7 +89,7 @@ final class SchurSweep {
         this.sense = sense;
         this.drive = drive;
         this.senseAt = senseAt;
-        this.access = access;
+        this.circuit = circuit;
         schur = new double[n * n];
         cell = new double[n];
         ground = new double[n];
@@ -105,7 +105,7 @@ final class SchurSweep {
     static SchurSweep of(int rows, int cols, Circuit c) {
         return new SchurSweep(rows, cols, CrossbarNetwork.conductanceOf(c.wordLine()),
                 CrossbarNetwork.conductanceOf(c.bitLine()), CrossbarNetwork.conductanceOf(c.source()),
-                CrossbarNetwork.conductanceOf(c.sense()), c.drive(), c.senseAt(), c.access());
+                CrossbarNetwork.conductanceOf(c.sense()), c.drive(), c.senseAt(), c);
     }
 
     /**
@@ -125,7 +125,7 @@ final class SchurSweep {
         };
         return new SchurSweep(cols, rows, CrossbarNetwork.conductanceOf(c.bitLine()),
                 CrossbarNetwork.conductanceOf(c.wordLine()), CrossbarNetwork.conductanceOf(c.sense()),
-                CrossbarNetwork.conductanceOf(c.source()), d, s, c.access());
+                CrossbarNetwork.conductanceOf(c.source()), d, s, c);
     }
 
     /**
@@ -169,7 +169,7 @@ final class SchurSweep {
         if (Double.isInfinite(bitLine)) {
             mergedBitLines(g, v, batch, out);
         } else if (m == 1) {
-            int ends = senseAt == Sense.BOTH ? 2 : 1;
+            int ends = senseAt.amplifiers();
             sweep(g, v, batch, false, 0, sense * ends, out);
         } else if (senseAt == Sense.BOTTOM) {
             sweep(g, v, batch, false, 0, sense, out);
@@ -331,7 +331,7 @@ final class SchurSweep {
     /** r_bl = 0: every bit line is one node, so all rows add into one {@code n x n} system. */
     private void mergedBitLines(double[] g, double[] v, int batch, double[] out) {
         boolean unit = v == null;
-        double ends = senseAt == Sense.BOTH ? 2 : 1;
+        double ends = senseAt.amplifiers();
         boolean pinned = Double.isInfinite(sense);
         for (int row = 0; row < m; row++) {
             double[] c = unit ? out : injection;
@@ -387,7 +387,7 @@ final class SchurSweep {
         int base = row * n;
         for (int k = 0; k < n; k++) {
             double v = g[base + k];
-            gc[k] = access == 0 ? v : v / (1 + v * access);
+            gc[k] = circuit.cellConductance(v);
         }
         if (Double.isInfinite(wordLine)) {
             if (Double.isInfinite(source)) {
@@ -419,7 +419,7 @@ final class SchurSweep {
      */
     private void mergedWordLine(double coef, double diagonal, double[] s, double[] c, int cOff) {
         double[] gc = cell;
-        double tie = (drive == Drive.BOTH ? 2 : 1) * source;
+        double tie = drive.sources() * source;
         // others[k] = sum of the other cells, from prefix and suffix sums (no cancellation).
         double[] others = left;
         double prefix = 0;
@@ -477,12 +477,7 @@ final class SchurSweep {
         for (int k = f0; k < f1; k++) {
             double h = 0;
             if (!pinnedDriver) {
-                if (k == 0 && drive.atFirstColumn()) {
-                    h += source;
-                }
-                if (k == n - 1 && drive.atLastColumn()) {
-                    h += source;
-                }
+                h = drive.sourcesAt(k, n) * source;
             } else {
                 if (k - 1 >= 0 && k - 1 < f0) {
                     h += b;

@@ -7,6 +7,9 @@ import edu.emory.mathcs.csparsej.tdouble.Dcs_dupl;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_gaxpy;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_norm;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_util;
+import io.xbar.kernel.LineKernels;
+import io.xbar.kernel.UnionFind;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,10 +57,10 @@ public final class NetlistSolver {
         final byte current = (byte) Netlist.Kind.CURRENT_SOURCE.ordinal();
 
         // 1. Shorts: classes of nodes joined by zero-ohm resistors.
-        int[] parent = identity(n);
+        UnionFind shorts = new UnionFind(n);
         for (int k = 0; k < m; k++) {
             if (kind[k] == resistor && value[k] == 0) {
-                union(parent, plus[k], minus[k]);
+                shorts.union(plus[k], minus[k]);
             }
         }
         int[] cls = new int[n];
@@ -65,7 +68,7 @@ public final class NetlistSolver {
         int[] classOfRoot = new int[n];
         java.util.Arrays.fill(classOfRoot, -1);
         for (int v = 0; v < n; v++) {
-            int r = find(parent, v);
+            int r = shorts.find(v);
             if (classOfRoot[r] < 0) {
                 classOfRoot[r] = classes++;
             }
@@ -158,16 +161,16 @@ public final class NetlistSolver {
 
         // 3. Every unknown needs a resistive path to a fixed potential.
         int fixed = unknowns;
-        int[] reach = identity(unknowns + 1);
+        UnionFind reach = new UnionFind(unknowns + 1);
         for (int k = 0; k < m; k++) {
             if (kind[k] == resistor && value[k] > 0) {
-                union(reach, unknownOf(unknown, cls[plus[k]], fixed), unknownOf(unknown, cls[minus[k]], fixed));
+                reach.union(unknownOf(unknown, cls[plus[k]], fixed), unknownOf(unknown, cls[minus[k]], fixed));
             }
         }
-        int groundSet = find(reach, fixed);
+        int groundSet = reach.find(fixed);
         for (int c : order) {
             int u = unknown[c];
-            if (u >= 0 && find(reach, u) != groundSet) {
+            if (u >= 0 && reach.find(u) != groundSet) {
                 int node = classNode[c];
                 throw new NetlistException(netlist.nodeLine(node), "node '" + netlist.nodeName(node)
                         + "' has no DC path to ground: it and the nodes connected to it float"
@@ -303,7 +306,7 @@ public final class NetlistSolver {
         double[] correction = new double[n];
         double[] r = b.clone();
         double normA = Dcs_norm.cs_norm(a);
-        double normB = maxAbs(b);
+        double normB = LineKernels.maxAbs(b);
         double residual = Double.POSITIVE_INFINITY;
         for (int step = 0; step < 4; step++) {
             // Correction d = A^-1 r, with P A P' = L L'.
@@ -319,8 +322,8 @@ public final class NetlistSolver {
             for (int k = 0; k < n; k++) {
                 r[k] = -r[k];
             }
-            double denominator = normA * maxAbs(x) + normB;
-            double reached = denominator == 0 ? 0 : maxAbs(r) / denominator;
+            double denominator = normA * LineKernels.maxAbs(x) + normB;
+            double reached = denominator == 0 ? 0 : LineKernels.maxAbs(r) / denominator;
             if (!(reached < residual)) {
                 for (int k = 0; k < n; k++) {
                     x[k] -= correction[k]; // refinement stopped helping: keep the better iterate
@@ -364,47 +367,5 @@ public final class NetlistSolver {
     private static int unknownOf(int[] unknown, int c, int fixed) {
         int u = unknown[c];
         return u < 0 ? fixed : u;
-    }
-
-    private static double maxAbs(double[] v) {
-        double m = 0;
-        for (double d : v) {
-            m = Math.max(m, Math.abs(d));
-        }
-        return m;
-    }
-
-    private static int[] identity(int n) {
-        int[] p = new int[n];
-        for (int k = 0; k < n; k++) {
-            p[k] = k;
-        }
-        return p;
-    }
-
-    private static int find(int[] parent, int v) {
-        int r = v;
-        while (parent[r] != r) {
-            r = parent[r];
-        }
-        while (parent[v] != r) {
-            int next = parent[v];
-            parent[v] = r;
-            v = next;
-        }
-        return r;
-    }
-
-    private static void union(int[] parent, int a, int b) {
-        int ra = find(parent, a);
-        int rb = find(parent, b);
-        if (ra != rb) {
-            // Lower root wins: deterministic, and ground (0) always stays a root.
-            if (ra < rb) {
-                parent[rb] = ra;
-            } else {
-                parent[ra] = rb;
-            }
-        }
     }
 }
