@@ -12,7 +12,7 @@ package io.xbar.kernel;
  * solved by Jacobi-preconditioned CG on {@code S} (each product is one sweep of chain solves),
  * or directly when the hubs are pinned by a zero driver/sense resistance.
  */
-final class HubMethod implements NodalMethod {
+final class HubMethod implements NodalMethod<HubMethod.Work> {
     private final int m;
     private final int n;
     private final boolean hubsAreWordLines;
@@ -205,7 +205,8 @@ final class HubMethod implements NodalMethod {
         return s;
     }
 
-    private final class Work {
+    /** Scratch of one solving thread, with the CG problem on the Schur complement bound to it. */
+    final class Work {
         final double[] bl = new double[m * n];
         final double[] bh = new double[positions];
         final double[] x = new double[m * n];
@@ -216,11 +217,18 @@ final class HubMethod implements NodalMethod {
         final double[] rh = new double[positions];
         final double[] dx = new double[m * n];
         final double[] dh = new double[positions];
-        final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(positions);
+        final ConjugateGradient cg = new ConjugateGradient(positions, options, kernels);
+        /** {@code S} applied through chain solves in {@code t}, Jacobi-preconditioned; residual {@code b - S h}. */
+        final ConjugateGradient.Problem problem = new ConjugateGradient.Problem(
+                "CG on the shorted-line Schur complement", (h, y) -> schur(h, y, t), null, (r, z) -> {
+                    for (int p = 0; p < positions; p++) {
+                        z[p] = r[p] / schurDiagonal[p];
+                    }
+                }, normA);
     }
 
     @Override
-    public Object workspace() {
+    public Work workspace() {
         return new Work();
     }
 
@@ -245,8 +253,7 @@ final class HubMethod implements NodalMethod {
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
-        Work ws = (Work) workspace;
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
         rightHandSide(v, ws.bl, ws.bh);
         int iterations = solveSystem(ws.bl, ws.bh, ws.x, ws.hubs, ws);
         // Iterative refinement on branch currents: chains of very conductive wires lose
@@ -295,14 +302,7 @@ final class HubMethod implements NodalMethod {
                 ws.schurRhs[p] = s;
             }
             java.util.Arrays.fill(hubs, 0);
-            ConjugateGradient.Stats st = ConjugateGradient.solve("CG on the shorted-line Schur complement",
-                    (h, y) -> schur(h, y, ws.t), (r, z) -> {
-                        for (int p = 0; p < positions; p++) {
-                            z[p] = r[p] / schurDiagonal[p];
-                        }
-                    }, ws.schurRhs, hubs, normA, LineKernels.maxAbs(ws.schurRhs),
-                    options, kernels, ws.cg);
-            iterations = st.iterations();
+            iterations = ws.cg.solve(ws.problem, ws.schurRhs, hubs, LineKernels.maxAbs(ws.schurRhs)).iterations();
         }
         // x = A_l^-1 (b_l + C H)
         for (int p = 0; p < positions; p++) {

@@ -6,7 +6,7 @@ package io.xbar.kernel;
  * layout. Nodes held by a zero driver or sense resistance are pinned (identity rows; their
  * couplings move to the right-hand side), so every zero resistance is an exact short.
  */
-final class MultigridMethod implements NodalMethod {
+final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     private final int m;
     private final int n;
     private final Circuit circuit;
@@ -135,21 +135,27 @@ final class MultigridMethod implements NodalMethod {
         }
     }
 
-    private final class Work {
+    /** Scratch of one solving thread, with the CG problem bound to it (built once, no allocation per solve). */
+    final class Work {
         final double[] b = new double[2 * m * n];
         final double[] x = new double[2 * m * n];
-        final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(2 * m * n);
         final Multigrid.Workspace mg = multigrid.workspace();
+        final ConjugateGradient cg = new ConjugateGradient(2 * m * n, options, kernels);
+        /** The input voltages of the solve in progress (read by the branch residual). */
+        double[] v;
+        final ConjugateGradient.Problem problem = new ConjugateGradient.Problem("multigrid-preconditioned CG",
+                (p, y) -> fine.multiply(p, y, mg.transposed[0]),
+                (xx, r) -> branchResidual(v, xx, r, mg.transposed[0]),
+                (r, z) -> multigrid.precondition(r, z, mg), normA);
     }
 
     @Override
-    public Object workspace() {
+    public Work workspace() {
         return new Work();
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
-        Work ws = (Work) workspace;
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
         int mn = m * n;
         rightHandSide(v, ws.b);
         java.util.Arrays.fill(ws.x, 0);
@@ -158,8 +164,13 @@ final class MultigridMethod implements NodalMethod {
                 ws.x[k] = ws.b[k];
             }
         }
-        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", (x, y) -> fine.multiply(x, y, ws.mg.transposed[0]),
-                (x, r) -> branchResidual(v, x, r, ws.mg.transposed[0]), (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * LineKernels.maxAbs(v), options, kernels, ws.cg);
+        ws.v = v;
+        ConjugateGradient.Stats stats;
+        try {
+            stats = ws.cg.solve(ws.problem, ws.b, ws.x, maxCell * LineKernels.maxAbs(v));
+        } finally {
+            ws.v = null;
+        }
         outputs(ws.x, currents, u, w, ws.mg.transposed[0]);
         return stats;
     }

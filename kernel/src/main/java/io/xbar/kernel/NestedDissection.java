@@ -7,7 +7,6 @@ import io.xbar.blas.Lapack;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.DoubleConsumer;
@@ -41,24 +40,18 @@ import java.util.function.DoubleConsumer;
  * sign and each domain's diagonal is rebuilt from its off-diagonal entries (zero row sums), so
  * no cancellation accumulates from level to level.
  *
- * <p>Subtrees run in parallel on {@code threads} fork-join workers with single-threaded OpenBLAS
- * calls. The merge plan (ports, index maps, cut wires) depends only on the shape and circuit and
+ * <p>With {@code threads >= 2}, subtrees run in parallel as fork-join tasks on the kernel's worker
+ * pool ({@link Parallel}) with single-threaded OpenBLAS calls; {@code threads} OpenBLAS threads
+ * serve the last merge when it is wide. The merge plan (ports, index maps, cut wires) depends only on the shape and circuit and
  * is built once; an instance computes any number of crossbars of that shape, one at a time.
  */
 final class NestedDissection {
-    /** Widest leaf strip (cells). */
-    static final int LEAF = Integer.getInteger("xbar.nd.leaf", 8);
+    /** Widest leaf strip (cells; {@link Tuning#nestedLeaf}). */
+    static final int LEAF = Tuning.get().nestedLeaf();
     /** Subtrees with fewer cells run on the thread that reached them. */
     private static final int FORK_CELLS = 48 * 48;
-    /** Eliminated nodes from which the last merge is worth OpenBLAS's own threads. */
-    private static final int WIDE_MERGE = Integer.getInteger("xbar.nd.wide", 1024);
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
-            pool -> {
-                var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setName("xbar-nd-" + t.getPoolIndex());
-                t.setDaemon(true);
-                return t;
-            }, null, false);
+    /** Eliminated nodes from which the last merge is worth OpenBLAS's own threads ({@link Tuning#nestedWideMerge}). */
+    private static final int WIDE_MERGE = Tuning.get().nestedWideMerge();
 
     private final int m;
     private final int n;
@@ -144,7 +137,7 @@ final class NestedDissection {
         doneWork.reset();
         reported = 0;
         try {
-            double[] y = threads > 1 ? POOL.invoke(new Task(root)) : reduce(root);
+            double[] y = threads > 1 ? Parallel.invoke(new Task(root)) : reduce(root);
             terminals(y, out);
             if (progress != null && reported < 1) {
                 progress.accept(1.0);

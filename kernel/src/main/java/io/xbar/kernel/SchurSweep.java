@@ -5,10 +5,7 @@ import io.xbar.blas.Blas;
 import io.xbar.blas.Lapack;
 
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RecursiveAction;
 
 /**
  * The exact elimination behind {@link TransferMatrix} (method described there), on one network
@@ -27,12 +24,6 @@ final class SchurSweep {
 
     /** Below this many flops per carry a second thread costs more than it saves. */
     private static final double PIPELINE_WORK = 1 << 18;
-    /** Runs a row's carry while the calling thread inverts that row's Schur complement. */
-    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "xbar-schur-carry");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final int m;
     private final int n;
@@ -203,7 +194,7 @@ final class SchurSweep {
         double gbl = bitLine;
         // A helper's carry of row t-1 may still run while row t is eliminated and factored: it
         // touches only the rows carried before t and the factor copy.
-        Future<?> pending = null;
+        boolean pending = false;
         try {
             for (int t = first; t < m; t++) {
                 if (progress != null && m >= 100 && t % (m / 100) == 0) {
@@ -252,7 +243,8 @@ final class SchurSweep {
                     System.arraycopy(schur, 0, factor, 0, n * n);
                     int helperRows = Math.min(count, (count + n / 2 + 1) / 2);
                     task.set(out, from, helperRows, alpha);
-                    pending = HELPER.submit(task);
+                    Parallel.execute(task);
+                    pending = true;
                     Lapack.dpotri(n, schur);
                     if (helperRows < count) {
                         carryRows(factor, out, from + helperRows, count - helperRows, alpha);
@@ -266,15 +258,10 @@ final class SchurSweep {
             }
             pending = finish(pending);
         } finally {
-            if (pending != null) {
-                // Failing elsewhere: let the helper stop touching our arrays before they are reused.
-                try {
-                    pending.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException ignored) {
-                    // the failure already propagating is the one to report
-                }
+            if (pending) {
+                // Failing elsewhere: let the helper stop touching our arrays before they are reused;
+                // the failure already propagating is the one to report.
+                task.join();
             }
         }
     }
@@ -285,37 +272,32 @@ final class SchurSweep {
         Blas.dtrsm(false, true, false, false, count, n, 1.0, l, 0, n, out, from * n, n);
     }
 
-    /** Waits for {@code pending} (if any) and rethrows its failure; returns null. */
-    private static Future<?> finish(Future<?> pending) {
-        if (pending == null) {
-            return null;
-        }
-        try {
-            pending.get();
-            return null;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
+    /** Waits for the helper's carry (if {@code pending}) and rethrows its failure; returns false. */
+    private boolean finish(boolean pending) {
+        if (pending) {
+            task.join();
+            RuntimeException failure = task.failure;
+            if (failure != null) {
+                task.failure = null;
+                throw failure;
             }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("carry step failed", cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while carrying the right-hand sides", e);
         }
+        return false;
     }
 
-    /** The carry of one row on the factor copy, run by the helper thread. */
-    private final class CarryTask implements Runnable {
+    /**
+     * The carry of one row on the factor copy, run on a worker of the kernel's pool. Reused for
+     * every row ({@link #reinitialize}); a failure is kept and rethrown by {@link #finish} as thrown.
+     */
+    private final class CarryTask extends RecursiveAction {
         private double[] out;
         private int from;
         private int count;
         private double alpha;
+        private RuntimeException failure;
 
         void set(double[] out, int from, int count, double alpha) {
+            reinitialize();
             this.out = out;
             this.from = from;
             this.count = count;
@@ -323,8 +305,12 @@ final class SchurSweep {
         }
 
         @Override
-        public void run() {
-            carryRows(factor, out, from, count, alpha);
+        protected void compute() {
+            try {
+                carryRows(factor, out, from, count, alpha);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
         }
     }
 

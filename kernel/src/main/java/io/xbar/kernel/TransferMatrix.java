@@ -51,14 +51,14 @@ import io.xbar.blas.Blas;
  * beside the inverse of that row's Schur complement, both as single-threaded OpenBLAS calls
  * (OpenBLAS's own threads spin-wait and lose badly on shared cores). OpenBLAS's thread count is
  * process-wide: {@link #compute(double[], double[])} sets it for its duration and restores it
- * (system property {@code xbar.transfer.blasThreads=true} uses OpenBLAS threading instead).
+ * ({@link Tuning#transferBlasThreads} uses OpenBLAS threading instead).
  */
 public final class TransferMatrix {
     /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
     private static final int THREADING_SIZE = 96;
-    private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
-    /** {@code auto} (default), {@code nested} or {@code sweep}: forces one method where it applies. */
-    private static final String METHOD = System.getProperty("xbar.transfer.method", "auto");
+    private static final boolean PIPELINE = !Tuning.get().transferBlasThreads();
+    /** {@link Tuning#transferMethod}: forces one method where it applies. */
+    private static final Method METHOD = Tuning.get().transferMethod();
 
     private final int rows;
     private final int cols;
@@ -173,13 +173,13 @@ public final class TransferMatrix {
      * which the row sweep handles exactly) and memory for its last merge; it is used where it
      * needs fewer flops than the row sweep (from about 50x50 for square crossbars; measured: the
      * sweep is faster at 48x48 and below, nested dissection from 64x64, 2 cores, 2026-12-02), or
-     * always with {@code -Dxbar.transfer.method=nested}.
+     * always with {@code -Dxbar.transfer.method=nested} ({@link Tuning#transferMethod}).
      */
     static boolean useNested(int rows, int cols, Circuit circuit) {
-        if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD.equals("sweep")) {
+        if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD == Method.SWEEP) {
             return false;
         }
-        if (METHOD.equals("nested")) {
+        if (METHOD == Method.NESTED) {
             return true;
         }
         return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4
