@@ -3,7 +3,9 @@ package io.xbar.kernel;
 
 /**
  * Preconditioned conjugate gradients for an SPD operator. Stops when the true scaled residual
- * {@code ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf)} reaches the tolerance. The recursive
+ * {@code ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf)} reaches the tolerance and the largest
+ * KCL imbalance {@code ||b - A x||_inf} is within {@link SolverOptions#currentTolerance} of the
+ * largest cell current. The recursive
  * residual is trusted only to decide when to check: the true residual is recomputed before
  * returning, and CG restarts from it if they disagree. If the tolerance is out of reach (rounding
  * floor or iteration limit), the best iterate is returned when it meets the contract's

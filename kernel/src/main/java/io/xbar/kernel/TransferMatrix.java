@@ -13,8 +13,7 @@ import io.xbar.blas.Blas;
  *   <li><b>Nested dissection</b> ({@link NestedDissection}, the default wherever word and bit
  *       lines are resistive and the crossbar is larger than about 50x50): the network is
  *       Kron-reduced onto its terminals domain by domain, about {@code 95 n^3} flops for
- *       {@code n x n} in BLAS-3 merges (256x256 in about 60 ms, 1024x1024 in about 2 s on
- *       2 cores).</li>
+ *       {@code n x n} in BLAS-3 merges (timings: docs/performance.md).</li>
  *   <li><b>Row sweep</b> ({@link SchurSweep}, below; every circuit, including zero-ohm lines),
  *       {@code ~ 2 n^4} flops.</li>
  * </ul>
@@ -171,8 +170,8 @@ public final class TransferMatrix {
     /**
      * Nested dissection needs resistive word and bit lines (a zero-ohm line is a merged node,
      * which the row sweep handles exactly) and memory for its last merge; it is used where it
-     * needs fewer flops than the row sweep (from about 50x50 for square crossbars; measured: the
-     * sweep is faster at 48x48 and below, nested dissection from 64x64, 2 cores, 2026-12-02), or
+     * needs fewer flops than the row sweep (from about 50x50 for square crossbars, where the
+     * measured crossover between 48x48 and 64x64 lies too), or
      * always with {@code -Dxbar.transfer.method=nested} ({@link Tuning#transferMethod}).
      */
     static boolean useNested(int rows, int cols, Circuit circuit) {
