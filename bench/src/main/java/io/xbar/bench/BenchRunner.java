@@ -61,7 +61,7 @@ public final class BenchRunner {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("memory_gib", Math.round(totalMemoryGib() * 10) / 10.0);
         m.put("vector_bits", DoubleVector.SPECIES_PREFERRED.vectorBitSize());
-        m.put("scalar_forced", Boolean.getBoolean("xbar.scalar"));
+        m.put("scalar_forced", io.xbar.kernel.Tuning.get().scalar());
         m.put("blas", Blas.config());
         m.put("blas_threads", Blas.threads());
         m.put("jmh_args", String.join(" ", jmhArgs));

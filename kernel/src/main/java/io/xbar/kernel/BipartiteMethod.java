@@ -10,7 +10,7 @@ import io.xbar.blas.Lapack;
  * explicit; otherwise the bit-line nodes (a diagonal block) are eliminated and the dense
  * {@code M x M} Schur complement {@code S = D_U - G D_W^-1 G^T} is factored once by Cholesky.
  */
-final class BipartiteMethod implements NodalMethod {
+final class BipartiteMethod implements NodalMethod<BipartiteMethod.Work> {
     private final int m;
     private final int n;
     private final double[] cell;
@@ -28,8 +28,8 @@ final class BipartiteMethod implements NodalMethod {
         this.cell = cell;
         pinnedU = circuit.source() == 0;
         pinnedW = circuit.sense() == 0;
-        int sources = circuit.drive() == Drive.BOTH ? 2 : 1;
-        int senses = circuit.senseAt() == Sense.BOTH ? 2 : 1;
+        int sources = circuit.drive().sources();
+        int senses = circuit.senseAt().amplifiers();
         sourceConductance = pinnedU ? 0 : sources / circuit.source();
         double senseConductance = pinnedW ? 0 : senses / circuit.sense();
         diagU = new double[m];
@@ -75,19 +75,19 @@ final class BipartiteMethod implements NodalMethod {
         }
     }
 
-    private final class Work {
+    /** Scratch of one solving thread: the word-line and bit-line node voltages. */
+    final class Work {
         final double[] hubU = new double[m];
         final double[] hubW = new double[n];
     }
 
     @Override
-    public Object workspace() {
+    public Work workspace() {
         return new Work();
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
-        Work ws = (Work) workspace;
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
         double[] uu = ws.hubU;
         double[] ww = ws.hubW;
         if (pinnedU) {
@@ -134,7 +134,7 @@ final class BipartiteMethod implements NodalMethod {
     private double residual(double[] v, double[] uu, double[] ww) {
         double normR = 0;
         double normB = 0;
-        double normX = Math.max(ConjugateGradient.normInf(uu), ConjugateGradient.normInf(ww));
+        double normX = Math.max(LineKernels.maxAbs(uu), LineKernels.maxAbs(ww));
         if (!pinnedU) {
             for (int i = 0; i < m; i++) {
                 double b = sourceConductance * v[i];

@@ -3,15 +3,23 @@ package io.xbar.kernel;
 
 /**
  * Preconditioned conjugate gradients for an SPD operator. Stops when the true scaled residual
- * {@code ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf)} reaches the tolerance. The recursive
+ * {@code ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf)} reaches the tolerance and the largest
+ * KCL imbalance {@code ||b - A x||_inf} is within {@link SolverOptions#currentTolerance} of the
+ * largest cell current. The recursive
  * residual is trusted only to decide when to check: the true residual is recomputed before
  * returning, and CG restarts from it if they disagree. If the tolerance is out of reach (rounding
  * floor or iteration limit), the best iterate is returned when it meets the contract's
  * {@link SolverOptions#REQUIRED_RESIDUAL}, and a {@link ConvergenceException} is thrown otherwise.
  */
 final class ConjugateGradient {
+    /** {@code y = A x}: the SPD matrix, applied without allocating. */
     interface Operator {
         void apply(double[] x, double[] y);
+    }
+
+    /** {@code z = M^-1 r}: an SPD approximation of {@code A^-1}, applied without allocating. */
+    interface Preconditioner {
+        void apply(double[] r, double[] z);
     }
 
     /**
@@ -22,59 +30,57 @@ final class ConjugateGradient {
         void compute(double[] x, double[] r);
     }
 
+    /**
+     * The system a method hands to CG, built once per workspace: {@code what} names it in a
+     * {@link ConvergenceException}; {@code residual} is the method's accurate {@code b - A x}, or null
+     * for {@code b - A x} from {@code matrix}; {@code normA} is {@code ||A||_inf} of the scaled residual.
+     */
+    record Problem(String what, Operator matrix, Residual residual, Preconditioner preconditioner, double normA) {
+    }
+
     /** Result of one solve. */
     record Stats(double residual, int iterations) {
     }
 
-    /** Scratch vectors of one solve (reusable across solves of the same size, not across threads). */
-    static final class Workspace {
-        final double[] r;
-        final double[] z;
-        final double[] p;
-        final double[] q;
-        final double[] best;
-
-        Workspace(int n) {
-            r = new double[n];
-            z = new double[n];
-            p = new double[n];
-            q = new double[n];
-            best = new double[n];
-        }
-    }
-
-    private static final boolean TRACE = Boolean.getBoolean("xbar.trace");
+    private static final boolean TRACE = Tuning.get().trace();
     /** Exact-residual check once the recursive residual fell this much since the last check. */
-    static final double REFINE_DROP = Double.parseDouble(System.getProperty("xbar.refineDrop", "1e-2"));
+    private static final double REFINE_DROP = Tuning.get().refineDrop();
 
-    private ConjugateGradient() {
+    private final SolverOptions options;
+    private final LineKernels k;
+    // Scratch vectors: reused across solves of the same size, not across threads.
+    private final double[] r;
+    private final double[] z;
+    private final double[] p;
+    private final double[] q;
+    private final double[] best;
+
+    /** A solver for systems of {@code n} unknowns; holds its scratch vectors (one per solving thread). */
+    ConjugateGradient(int n, SolverOptions options, LineKernels kernels) {
+        this.options = options;
+        this.k = kernels;
+        r = new double[n];
+        z = new double[n];
+        p = new double[n];
+        q = new double[n];
+        best = new double[n];
     }
 
     /**
      * Solves {@code A x = b}; {@code x} holds the initial guess on entry and the solution on exit.
      *
-     * @param normA       {@code ||A||_inf} used in the scaled residual
      * @param currentScale the largest cell current {@code max g' * max|V|}: the KCL imbalance must also
      *                     fall below {@code options.currentTolerance()} times it, so that very
      *                     conductive wires (huge {@code ||A||}) cannot hide errors in small currents
      */
-    static Stats solve(String what, Operator a, Operator preconditioner, double[] b, double[] x, double normA,
-                       double currentScale, SolverOptions options, LineKernels k, Workspace ws) {
-        return solve(what, a, (xx, r) -> trueResidual(a, b, xx, r), preconditioner, b, x, normA, currentScale,
-                options, k, ws);
-    }
-
-    /** As above, with the method's own accurate residual (iterative refinement on exact branch currents). */
-    static Stats solve(String what, Operator a, Residual exact, Operator preconditioner, double[] b, double[] x,
-                       double normA, double currentScale, SolverOptions options, LineKernels k, Workspace ws) {
+    Stats solve(Problem problem, double[] b, double[] x, double currentScale) {
+        Operator a = problem.matrix();
+        Preconditioner preconditioner = problem.preconditioner();
+        double normA = problem.normA();
         double absolute = options.currentTolerance() * currentScale;
         int n = b.length;
-        double[] r = ws.r;
-        double[] z = ws.z;
-        double[] p = ws.p;
-        double[] q = ws.q;
         double normB = k.maxAbs(b, 0, n);
-        exact.compute(x, r);
+        residual(problem, b, x, r);
         double normR0 = k.maxAbs(r, 0, n);
         double normX = k.maxAbs(x, 0, n);
         double residual = scaled(normR0, normA, normX, normB);
@@ -82,7 +88,7 @@ final class ConjugateGradient {
             return new Stats(residual, 0);
         }
         double bestResidual = normR0;
-        System.arraycopy(x, 0, ws.best, 0, n);
+        System.arraycopy(x, 0, best, 0, n);
         int sinceImprovement = 0;
         double lastTrueResidual = normR0;
         preconditioner.apply(r, z);
@@ -94,7 +100,8 @@ final class ConjugateGradient {
             a.apply(p, q);
             double pq = k.dot(p, q, 0, n);
             if (!(pq > 0)) {
-                break; // exact arithmetic never gets here for SPD A; rounding at convergence can
+                // p^T A p > 0 for every p != 0 of an SPD A; only rounding at convergence breaks it.
+                break;
             }
             double alpha = rz / pq;
             k.axpy(alpha, p, x, 0, n);
@@ -105,10 +112,10 @@ final class ConjugateGradient {
             if (TRACE) {
                 System.err.printf("cg %d scaled=%.3e abs=%.3e target=%.3e%n", it, estimate, normR, absolute);
             }
-            // Check the exact residual when the recursive one says done, or has fallen a hundredfold
+            // Check the exact residual when the recursive one says done, or has fallen by REFINE_DROP
             // since the last check (then refinement from the exact residual gains accuracy).
             if (estimate <= options.tolerance() && (normR <= absolute || normR <= REFINE_DROP * lastTrueResidual)) {
-                exact.compute(x, r);
+                residual(problem, b, x, r);
                 normR = k.maxAbs(r, 0, n);
                 normX = k.maxAbs(x, 0, n);
                 residual = scaled(normR, normA, normX, normB);
@@ -124,7 +131,7 @@ final class ConjugateGradient {
                     return new Stats(residual, it);
                 }
                 lastTrueResidual = normR;
-                estimate = residual; // drifted: continue from the true residual (restart below)
+                // The recursive residual drifted from the true one: restart CG from the true residual.
                 preconditioner.apply(r, z);
                 System.arraycopy(z, 0, p, 0, n);
                 rz = k.dot(r, z, 0, n);
@@ -137,19 +144,19 @@ final class ConjugateGradient {
             }
             if (normR < 0.5 * bestResidual) {
                 bestResidual = normR;
-                System.arraycopy(x, 0, ws.best, 0, n);
+                System.arraycopy(x, 0, best, 0, n);
                 sinceImprovement = 0;
             } else if (++sinceImprovement >= 20) {
                 break; // stagnated at the rounding floor
             }
         }
         // Out of iterations or stagnated: take whichever of the current and best iterate is better.
-        exact.compute(x, r);
+        residual(problem, b, x, r);
         residual = scaled(k.maxAbs(r, 0, n), normA, k.maxAbs(x, 0, n), normB);
-        double[] candidate = ws.z;
-        System.arraycopy(ws.best, 0, candidate, 0, n);
-        exact.compute(candidate, ws.q);
-        double bestTrue = scaled(k.maxAbs(ws.q, 0, n), normA, k.maxAbs(candidate, 0, n), normB);
+        double[] candidate = z;
+        System.arraycopy(best, 0, candidate, 0, n);
+        residual(problem, b, candidate, q);
+        double bestTrue = scaled(k.maxAbs(q, 0, n), normA, k.maxAbs(candidate, 0, n), normB);
         if (bestTrue < residual) {
             System.arraycopy(candidate, 0, x, 0, n);
             residual = bestTrue;
@@ -157,11 +164,16 @@ final class ConjugateGradient {
         if (residual <= SolverOptions.REQUIRED_RESIDUAL) {
             return new Stats(residual, it);
         }
-        throw new ConvergenceException(what, residual, options.tolerance(), it);
+        throw new ConvergenceException(problem.what(), residual, options.tolerance(), it);
     }
 
-    private static void trueResidual(Operator a, double[] b, double[] x, double[] r) {
-        a.apply(x, r);
+    /** {@code r = b - A x}: the problem's accurate residual, or from the matrix operator. */
+    private static void residual(Problem problem, double[] b, double[] x, double[] r) {
+        if (problem.residual() != null) {
+            problem.residual().compute(x, r);
+            return;
+        }
+        problem.matrix().apply(x, r);
         for (int i = 0; i < r.length; i++) {
             r[i] = b[i] - r[i];
         }
@@ -172,7 +184,7 @@ final class ConjugateGradient {
      * open, the smallest finite driver or sense conductance (then only node voltages matter).
      */
     static double currentConductance(double[] cell, Circuit circuit) {
-        double max = normInf(cell);
+        double max = LineKernels.maxAbs(cell);
         if (max > 0) {
             return max;
         }
@@ -185,13 +197,5 @@ final class ConjugateGradient {
     static double scaled(double normR, double normA, double normX, double normB) {
         double d = normA * normX + normB;
         return d == 0 ? 0 : normR / d;
-    }
-
-    static double normInf(double[] v) {
-        double m = 0;
-        for (double d : v) {
-            m = Math.max(m, Math.abs(d));
-        }
-        return m;
     }
 }

@@ -16,7 +16,8 @@ package io.xbar.kernel;
  * <p>Methods, all exact to the reported KCL residual:
  * <ul>
  *   <li>wires on both layers ({@code r_wl, r_bl > 0}): CG preconditioned by a line-smoothed
- *       Galerkin multigrid V-cycle ({@link Multigrid}); O(MN) memory and work per iteration;</li>
+ *       Galerkin multigrid cycle ({@link Multigrid}: one correction from the finest level, W-cycles
+ *       below it); O(MN) memory and work per iteration;</li>
  *   <li>one layer shorted ({@code r_wl = 0} or {@code r_bl = 0}): every shorted line is one node;
  *       CG on the Schur complement of those nodes, each product a sweep of line solves;</li>
  *   <li>both shorted: the bipartite network of M word-line and N bit-line nodes, solved densely

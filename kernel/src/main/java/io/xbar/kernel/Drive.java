@@ -22,6 +22,19 @@ public enum Drive {
         return this != LEFT;
     }
 
+    /**
+     * Sources attached to node {@code column} of a word line with {@code columns} nodes: 1 at a driven
+     * end, 0 elsewhere, 2 on a one-column word line driven at both ends.
+     */
+    public int sourcesAt(int column, int columns) {
+        return (column == 0 && atFirstColumn() ? 1 : 0) + (column == columns - 1 && atLastColumn() ? 1 : 0);
+    }
+
+    /** Sources per word line: 2 for {@link #BOTH}, else 1 (the sum of {@link #sourcesAt} over the line). */
+    public int sources() {
+        return this == BOTH ? 2 : 1;
+    }
+
     /** The command-line spelling ({@code left}, {@code right}, {@code both}). */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -18,7 +18,8 @@ package io.xbar.kernel;
  * then the coupling stencil streams every array contiguously.
  *
  * <p>Pinned nodes (held at a fixed potential by a zero resistance) are identity rows without
- * couplings; their interpolation weights are zero, so corrections never move them.
+ * couplings: their residual is exactly zero, and a correction prolonged onto them is overwritten by
+ * the next line solve before anything reads it (checked by {@code checkPinnedDecoupled}).
  */
 final class GridLevel {
     static final int[] ROW_OFFSET = {0, 1, 0, 1};

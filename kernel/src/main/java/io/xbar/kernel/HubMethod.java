@@ -12,7 +12,7 @@ package io.xbar.kernel;
  * solved by Jacobi-preconditioned CG on {@code S} (each product is one sweep of chain solves),
  * or directly when the hubs are pinned by a zero driver/sense resistance.
  */
-final class HubMethod implements NodalMethod {
+final class HubMethod implements NodalMethod<HubMethod.Work> {
     private final int m;
     private final int n;
     private final boolean hubsAreWordLines;
@@ -93,10 +93,10 @@ final class HubMethod implements NodalMethod {
         boolean pinSense = circuit.sense() == 0;
         double gsense = pinSense ? 0 : 1.0 / circuit.sense();
         Sense sense = circuit.senseAt();
-        int sources = circuit.drive() == Drive.BOTH ? 2 : 1;
+        int sources = circuit.drive().sources();
         double gs = hubsPinned ? 0 : 1.0 / circuit.source();
         for (int i = 0; i < m; i++) {
-            int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+            int senses = sense.amplifiersAt(i, m);
             hubDiag[i] = sources * gs;
             for (int j = 0; j < n; j++) {
                 int k = i * n + j;
@@ -117,10 +117,10 @@ final class HubMethod implements NodalMethod {
         boolean pinSource = circuit.source() == 0;
         double gs = pinSource ? 0 : 1.0 / circuit.source();
         Drive drive = circuit.drive();
-        int senses = circuit.senseAt() == Sense.BOTH ? 2 : 1;
+        int senses = circuit.senseAt().amplifiers();
         double gsense = hubsPinned ? 0 : 1.0 / circuit.sense();
         for (int j = 0; j < n; j++) {
-            int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+            int ends = drive.sourcesAt(j, n);
             hubDiag[j] = senses * gsense;
             for (int i = 0; i < m; i++) {
                 int k = j * m + i;
@@ -140,7 +140,7 @@ final class HubMethod implements NodalMethod {
     private void rightHandSide(double[] v, double[] bl, double[] bh) {
         java.util.Arrays.fill(bl, 0);
         if (hubsAreWordLines) {
-            int sources = circuit.drive() == Drive.BOTH ? 2 : 1;
+            int sources = circuit.drive().sources();
             for (int i = 0; i < m; i++) {
                 if (hubsPinned) {
                     bh[i] = v[i];
@@ -160,8 +160,7 @@ final class HubMethod implements NodalMethod {
         boolean pinSource = circuit.source() == 0;
         double gw = 1.0 / circuit.wordLine();
         for (int col : MultigridMethod.drivenColumns(n, circuit.drive())) {
-            int ends = (col == 0 && circuit.drive().atFirstColumn() ? 1 : 0)
-                    + (col == n - 1 && circuit.drive().atLastColumn() ? 1 : 0);
+            int ends = circuit.drive().sourcesAt(col, n);
             for (int i = 0; i < m; i++) {
                 int k = col * m + i;
                 if (!pinSource) {
@@ -206,7 +205,8 @@ final class HubMethod implements NodalMethod {
         return s;
     }
 
-    private final class Work {
+    /** Scratch of one solving thread, with the CG problem on the Schur complement bound to it. */
+    final class Work {
         final double[] bl = new double[m * n];
         final double[] bh = new double[positions];
         final double[] x = new double[m * n];
@@ -217,11 +217,18 @@ final class HubMethod implements NodalMethod {
         final double[] rh = new double[positions];
         final double[] dx = new double[m * n];
         final double[] dh = new double[positions];
-        final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(positions);
+        final ConjugateGradient cg = new ConjugateGradient(positions, options, kernels);
+        /** {@code S} applied through chain solves in {@code t}, Jacobi-preconditioned; residual {@code b - S h}. */
+        final ConjugateGradient.Problem problem = new ConjugateGradient.Problem(
+                "CG on the shorted-line Schur complement", (h, y) -> schur(h, y, t), null, (r, z) -> {
+                    for (int p = 0; p < positions; p++) {
+                        z[p] = r[p] / schurDiagonal[p];
+                    }
+                }, normA);
     }
 
     @Override
-    public Object workspace() {
+    public Work workspace() {
         return new Work();
     }
 
@@ -246,14 +253,13 @@ final class HubMethod implements NodalMethod {
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
-        Work ws = (Work) workspace;
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
         rightHandSide(v, ws.bl, ws.bh);
         int iterations = solveSystem(ws.bl, ws.bh, ws.x, ws.hubs, ws);
         // Iterative refinement on branch currents: chains of very conductive wires lose
         // eps * G_wire * |V| in the direct line solves; each step recovers what rounding allows.
         double normR = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
-        double target = options.currentTolerance() * maxCell * ConjugateGradient.normInf(v);
+        double target = options.currentTolerance() * maxCell * LineKernels.maxAbs(v);
         for (int step = 0; step < 4 && normR > target; step++) {
             iterations += solveSystem(ws.rl, ws.rh, ws.dx, ws.dh, ws);
             for (int k = 0; k < ws.x.length; k++) {
@@ -269,8 +275,8 @@ final class HubMethod implements NodalMethod {
             }
             normR = next;
         }
-        double normX = Math.max(ConjugateGradient.normInf(ws.x), ConjugateGradient.normInf(ws.hubs));
-        double normB = Math.max(ConjugateGradient.normInf(ws.bl), ConjugateGradient.normInf(ws.bh));
+        double normX = Math.max(LineKernels.maxAbs(ws.x), LineKernels.maxAbs(ws.hubs));
+        double normB = Math.max(LineKernels.maxAbs(ws.bl), LineKernels.maxAbs(ws.bh));
         double residual = ConjugateGradient.scaled(normR, normA, normX, normB);
         if (residual > SolverOptions.REQUIRED_RESIDUAL) {
             throw new ConvergenceException("shorted-line solve", residual, options.tolerance(), iterations);
@@ -296,14 +302,7 @@ final class HubMethod implements NodalMethod {
                 ws.schurRhs[p] = s;
             }
             java.util.Arrays.fill(hubs, 0);
-            ConjugateGradient.Stats st = ConjugateGradient.solve("CG on the shorted-line Schur complement",
-                    (h, y) -> schur(h, y, ws.t), (r, z) -> {
-                        for (int p = 0; p < positions; p++) {
-                            z[p] = r[p] / schurDiagonal[p];
-                        }
-                    }, ws.schurRhs, hubs, normA, ConjugateGradient.normInf(ws.schurRhs),
-                    options, kernels, ws.cg);
-            iterations = st.iterations();
+            iterations = ws.cg.solve(ws.problem, ws.schurRhs, hubs, LineKernels.maxAbs(ws.schurRhs)).iterations();
         }
         // x = A_l^-1 (b_l + C H)
         for (int p = 0; p < positions; p++) {
@@ -326,10 +325,10 @@ final class HubMethod implements NodalMethod {
         if (hubsAreWordLines) {
             double gb = 1.0 / circuit.bitLine();
             double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
-            double gsource = hubsPinned ? 0 : (circuit.drive() == Drive.BOTH ? 2 : 1) / circuit.source();
+            double gsource = hubsPinned ? 0 : circuit.drive().sources() / circuit.source();
             Sense sense = circuit.senseAt();
             for (int i = 0; i < m; i++) {
-                int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+                int senses = sense.amplifiersAt(i, m);
                 double hub = hubs[i];
                 double hubFlow = 0;
                 for (int j = 0; j < n; j++) {
@@ -360,10 +359,10 @@ final class HubMethod implements NodalMethod {
         }
         double gw = 1.0 / circuit.wordLine();
         double gs = circuit.source() == 0 ? 0 : 1.0 / circuit.source();
-        double gsense = hubsPinned ? 0 : (circuit.senseAt() == Sense.BOTH ? 2 : 1) / circuit.sense();
+        double gsense = hubsPinned ? 0 : circuit.senseAt().amplifiers() / circuit.sense();
         Drive drive = circuit.drive();
         for (int j = 0; j < n; j++) {
-            int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+            int ends = drive.sourcesAt(j, n);
             double hub = hubs[j];
             double hubFlow = 0;
             for (int i = 0; i < m; i++) {

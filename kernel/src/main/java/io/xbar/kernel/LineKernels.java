@@ -13,7 +13,8 @@ package io.xbar.kernel;
  * {@code A = L D L^T} with {@code lower[p] = off[p] / pivot[p-1]} and {@code invPivot[p] = 1/pivot[p]}.
  *
  * <p>Two implementations: {@link ScalarLineKernels} (always available) and a Vector API twin
- * loaded by name when the incubator module is present; {@code -Dxbar.scalar=true} forces scalar.
+ * loaded by name when the incubator module is present (otherwise the fallback to scalar is logged
+ * once, with its reason); {@code -Dxbar.scalar=true} ({@link Tuning#scalar}) forces scalar.
  * Tests hold the two equal.
  */
 public interface LineKernels {
@@ -35,6 +36,11 @@ public interface LineKernels {
 
     /** {@code max |a[k]|} over {@code [from, to)}. */
     double maxAbs(double[] a, int from, int to);
+
+    /** {@code max |a[k]|} over the whole array: the one infinity norm outside the hot loops (scalar kernel). */
+    static double maxAbs(double[] a) {
+        return ScalarLineKernels.INSTANCE.maxAbs(a, 0, a.length);
+    }
 
     /** {@code y[k] += alpha * x[k]} over {@code [from, to)}. */
     void axpy(double alpha, double[] x, double[] y, int from, int to);
@@ -86,27 +92,46 @@ public interface LineKernels {
 
     /** Loads the Vector API implementation by name so this class never links the incubator module. */
     final class Holder {
-        static final LineKernels INSTANCE = load();
+        private static final String VECTOR = "io.xbar.kernel.VectorLineKernels";
+        static final LineKernels INSTANCE = choose(Tuning.get().scalar(), VECTOR,
+                reason -> Tuning.LOG.log(System.Logger.Level.WARNING, reason));
 
         private Holder() {
         }
 
-        /** The Vector API implementation, or null when the incubator module is absent. */
+        /** A new Vector API implementation, or null when it cannot be loaded (for tests that compare the two). */
         static LineKernels vectorOrNull() {
-            try {
-                Class<?> c = Class.forName("io.xbar.kernel.VectorLineKernels");
-                return (LineKernels) c.getDeclaredConstructor().newInstance();
-            } catch (Throwable e) {
-                return null;
-            }
+            return load(VECTOR, reason -> {
+            });
         }
 
-        private static LineKernels load() {
-            if (Boolean.getBoolean("xbar.scalar")) {
+        /**
+         * The implementation to use: scalar when {@code forceScalar}, else the class {@code vectorClass}
+         * when it loads, else scalar with one line to {@code fallback} that says why.
+         */
+        static LineKernels choose(boolean forceScalar, String vectorClass, java.util.function.Consumer<String> fallback) {
+            if (forceScalar) {
+                Tuning.LOG.log(System.Logger.Level.DEBUG, "scalar line kernels: -Dxbar.scalar=true");
                 return ScalarLineKernels.INSTANCE;
             }
-            LineKernels v = vectorOrNull();
+            LineKernels v = load(vectorClass, fallback);
             return v != null ? v : ScalarLineKernels.INSTANCE;
+        }
+
+        /**
+         * Instantiates {@code name}; null, with the reason to {@code fallback}, when the class or the
+         * incubator module it links ({@code --add-modules jdk.incubator.vector}) is missing.
+         */
+        private static LineKernels load(String name, java.util.function.Consumer<String> fallback) {
+            try {
+                Class<?> c = Class.forName(name);
+                return (LineKernels) c.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                fallback.accept("xbar: Vector API line kernels unavailable (" + cause
+                        + "; run with --add-modules jdk.incubator.vector); using the scalar kernels");
+                return null;
+            }
         }
     }
 }

@@ -4,9 +4,11 @@ package io.xbar.kernel;
 /**
  * Geometric multigrid for the crossbar operator. Smoother: one or two block Gauss-Seidel sweeps over the
  * two layers, each layer solved exactly line by line (word lines, then bit lines; reversed after
- * the coarse correction, so the V-cycle is symmetric and can precondition CG). Coarse spaces:
- * word lines are interpolated linearly along the row and aggregated in pairs across rows; bit
- * lines the other way round. The Galerkin products {@code P^T A P} keep every level in the form of
+ * the coarse correction, so the cycle is symmetric and can precondition CG). Cycle: the finest level
+ * corrects from level 1 once; every level from {@link #W_FROM} = 2 on is cycled {@link #CYCLE_INDEX} = 2
+ * times per visit (the {@link Tuning} defaults), so below the finest level the cycle is a W-cycle; the
+ * coarsest level is solved exactly. Coarse spaces: word lines are interpolated linearly along the
+ * row and aggregated in pairs across rows; bit lines the other way round. The Galerkin products {@code P^T A P} keep every level in the form of
  * {@link GridLevel} (chains plus a four-point coupling stencil). The coarsest level (at most
  * {@value #COARSEST_CELLS} cells) is solved by a small dense Cholesky, in Java: at that size a
  * native call costs more than the arithmetic.
@@ -20,17 +22,17 @@ final class Multigrid {
     /** Coarsest level when it has at most this many cells (2x that many unknowns for Cholesky). */
     static final int COARSEST_CELLS = 64;
     /**
-     * Smoothing sweeps before and after each coarse correction ({@code -Dxbar.sweeps}; 0 chooses by
-     * size). Two sweeps up to {@value #TWO_SWEEP_CELLS} cells: 3 CG iterations instead of 5 on a
-     * 256x256 default crossbar (15.9 instead of ~18 ms); above, one sweep is cheaper overall (5
-     * iterations instead of 4 at 1024x1024, 460 instead of 520 ms; measured 2026-12-02).
+     * Smoothing sweeps before and after each coarse correction ({@link Tuning#smoothingSweeps}; 0
+     * chooses by size): two up to {@value #TWO_SWEEP_CELLS} cells, where the extra sweep saves CG
+     * iterations (3 instead of 5 on a 256x256 default crossbar), one above, where it costs more than
+     * the iteration it saves (5 iterations instead of 4 at 1024x1024, less time overall).
      */
-    static final int SWEEPS = Integer.getInteger("xbar.sweeps", 0);
+    static final int SWEEPS = Tuning.get().smoothingSweeps();
     static final int TWO_SWEEP_CELLS = 1 << 17;
-    /** Coarse-grid cycles per level: 1 is a V-cycle, 2 a W-cycle (default, from level {@link #W_FROM}). */
-    static final int CYCLE_INDEX = Integer.getInteger("xbar.cycle", 2);
-    /** First level corrected by {@value #CYCLE_INDEX} cycles; finer levels use one. */
-    static final int W_FROM = Integer.getInteger("xbar.wfrom", 2);
+    /** Coarse-grid cycles per level ({@link Tuning#cycleIndex}): 1 is a V-cycle, 2 (default) a W-cycle. */
+    static final int CYCLE_INDEX = Tuning.get().cycleIndex();
+    /** First level corrected by {@link #CYCLE_INDEX} cycles ({@link Tuning#cycleFromLevel}); finer levels use one. */
+    static final int W_FROM = Tuning.get().cycleFromLevel();
 
     final GridLevel[] levels;
     private final int sweeps;
@@ -109,7 +111,7 @@ final class Multigrid {
         return new Workspace();
     }
 
-    /** {@code z = M^{-1} r}: one symmetric V-cycle from a zero initial guess. */
+    /** {@code z = M^{-1} r}: one symmetric cycle (W below the finest level) from a zero initial guess. */
     void precondition(double[] r, double[] z, Workspace ws) {
         System.arraycopy(r, 0, ws.b[0], 0, r.length);
         cycle(0, ws);
@@ -165,8 +167,9 @@ final class Multigrid {
     }
 
     /**
-     * Approximate solve on level {@code k}: {@value #CYCLE_INDEX} cycles (a W-cycle for 2), each on
-     * the residual the previous ones left; the coarsest level is solved exactly once.
+     * Approximate solve on level {@code k}: one cycle, or {@link #CYCLE_INDEX} cycles from level
+     * {@link #W_FROM} on, each on the residual the previous ones left; the coarsest level is solved
+     * exactly once.
      */
     private void coarseCorrection(int k, Workspace ws) {
         cycle(k, ws);

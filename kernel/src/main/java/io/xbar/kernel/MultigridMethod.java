@@ -6,7 +6,7 @@ package io.xbar.kernel;
  * layout. Nodes held by a zero driver or sense resistance are pinned (identity rows; their
  * couplings move to the right-hand side), so every zero resistance is an exact short.
  */
-final class MultigridMethod implements NodalMethod {
+final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     private final int m;
     private final int n;
     private final Circuit circuit;
@@ -61,10 +61,10 @@ final class MultigridMethod implements NodalMethod {
         Sense sense = circuit.senseAt();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                int ends = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+                int ends = drive.sourcesAt(j, n);
                 fine.uPinned[j * m + i] = pinSource && ends > 0;
                 fine.uDiag[j * m + i] = cell[i * n + j] + (j > 0 ? gw : 0) + (j + 1 < n ? gw : 0) + ends * gs;
-                int senses = (i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0);
+                int senses = sense.amplifiersAt(i, m);
                 fine.wPinned[i * n + j] = pinSense && senses > 0;
                 fine.wDiag[i * n + j] = cell[i * n + j] + (i > 0 ? gb : 0) + (i + 1 < m ? gb : 0) + senses * gsense;
             }
@@ -118,8 +118,7 @@ final class MultigridMethod implements NodalMethod {
             for (int i = 0; i < m; i++) {
                 int u = col * m + i;
                 if (!pinSource) {
-                    int ends = (col == 0 && circuit.drive().atFirstColumn() ? 1 : 0)
-                            + (col == n - 1 && circuit.drive().atLastColumn() ? 1 : 0);
+                    int ends = circuit.drive().sourcesAt(col, n);
                     b[u] = ends * gs * v[i];
                     continue;
                 }
@@ -136,21 +135,27 @@ final class MultigridMethod implements NodalMethod {
         }
     }
 
-    private final class Work {
+    /** Scratch of one solving thread, with the CG problem bound to it (built once, no allocation per solve). */
+    final class Work {
         final double[] b = new double[2 * m * n];
         final double[] x = new double[2 * m * n];
-        final ConjugateGradient.Workspace cg = new ConjugateGradient.Workspace(2 * m * n);
         final Multigrid.Workspace mg = multigrid.workspace();
+        final ConjugateGradient cg = new ConjugateGradient(2 * m * n, options, kernels);
+        /** The input voltages of the solve in progress (read by the branch residual). */
+        double[] v;
+        final ConjugateGradient.Problem problem = new ConjugateGradient.Problem("multigrid-preconditioned CG",
+                (p, y) -> fine.multiply(p, y, mg.transposed[0]),
+                (xx, r) -> branchResidual(v, xx, r, mg.transposed[0]),
+                (r, z) -> multigrid.precondition(r, z, mg), normA);
     }
 
     @Override
-    public Object workspace() {
+    public Work workspace() {
         return new Work();
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Object workspace) {
-        Work ws = (Work) workspace;
+    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
         int mn = m * n;
         rightHandSide(v, ws.b);
         java.util.Arrays.fill(ws.x, 0);
@@ -159,8 +164,13 @@ final class MultigridMethod implements NodalMethod {
                 ws.x[k] = ws.b[k];
             }
         }
-        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", (x, y) -> fine.multiply(x, y, ws.mg.transposed[0]),
-                (x, r) -> branchResidual(v, x, r, ws.mg.transposed[0]), (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
+        ws.v = v;
+        ConjugateGradient.Stats stats;
+        try {
+            stats = ws.cg.solve(ws.problem, ws.b, ws.x, maxCell * LineKernels.maxAbs(v));
+        } finally {
+            ws.v = null;
+        }
         outputs(ws.x, currents, u, w, ws.mg.transposed[0]);
         return stats;
     }
@@ -188,7 +198,7 @@ final class MultigridMethod implements NodalMethod {
         int ldw = fine.wStride;
         Parallel.range(n, 1, mn, (from, to) -> {
             for (int j = from; j < to; j++) {
-                double toDriver = ((j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0)) * gs;
+                double toDriver = drive.sourcesAt(j, n) * gs;
                 double toLeft = j > 0 ? gw : 0;
                 double toRight = j + 1 < n ? gw : 0;
                 int k0 = j * m;
@@ -205,7 +215,7 @@ final class MultigridMethod implements NodalMethod {
         });
         Parallel.range(m, 1, mn, (from, to) -> {
             for (int i = from; i < to; i++) {
-                double toSense = ((i == 0 && sense.atFirstRow() ? 1 : 0) + (i == m - 1 && sense.atLastRow() ? 1 : 0)) * gsense;
+                double toSense = sense.amplifiersAt(i, m) * gsense;
                 double up = i > 0 ? gb : 0;
                 double down = i + 1 < m ? gb : 0;
                 int k0 = mn + i * n;

@@ -7,7 +7,6 @@ import io.xbar.blas.Lapack;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.DoubleConsumer;
@@ -41,24 +40,18 @@ import java.util.function.DoubleConsumer;
  * sign and each domain's diagonal is rebuilt from its off-diagonal entries (zero row sums), so
  * no cancellation accumulates from level to level.
  *
- * <p>Subtrees run in parallel on {@code threads} fork-join workers with single-threaded OpenBLAS
- * calls. The merge plan (ports, index maps, cut wires) depends only on the shape and circuit and
+ * <p>With {@code threads >= 2}, subtrees run in parallel as fork-join tasks on the kernel's worker
+ * pool ({@link Parallel}) with single-threaded OpenBLAS calls; {@code threads} OpenBLAS threads
+ * serve the last merge when it is wide. The merge plan (ports, index maps, cut wires) depends only on the shape and circuit and
  * is built once; an instance computes any number of crossbars of that shape, one at a time.
  */
 final class NestedDissection {
-    /** Widest leaf strip (cells). */
-    static final int LEAF = Integer.getInteger("xbar.nd.leaf", 8);
+    /** Widest leaf strip (cells; {@link Tuning#nestedLeaf}). */
+    static final int LEAF = Tuning.get().nestedLeaf();
     /** Subtrees with fewer cells run on the thread that reached them. */
     private static final int FORK_CELLS = 48 * 48;
-    /** Eliminated nodes from which the last merge is worth OpenBLAS's own threads. */
-    private static final int WIDE_MERGE = Integer.getInteger("xbar.nd.wide", 1024);
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
-            pool -> {
-                var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setName("xbar-nd-" + t.getPoolIndex());
-                t.setDaemon(true);
-                return t;
-            }, null, false);
+    /** Eliminated nodes from which the last merge is worth OpenBLAS's own threads ({@link Tuning#nestedWideMerge}). */
+    private static final int WIDE_MERGE = Tuning.get().nestedWideMerge();
 
     private final int m;
     private final int n;
@@ -66,7 +59,7 @@ final class NestedDissection {
     private final double bitLine;    // conductance of one bit-line segment (finite, > 0)
     private final double source;     // driver conductance, +Infinity for r_source = 0
     private final double sense;      // sense conductance, +Infinity for r_sense = 0
-    private final double access;
+    private final Circuit circuit;
     private final Drive drive;
     private final Sense senseAt;
     private final int threads;
@@ -87,7 +80,7 @@ final class NestedDissection {
         this.bitLine = 1 / c.bitLine();
         this.source = CrossbarNetwork.conductanceOf(c.source());
         this.sense = CrossbarNetwork.conductanceOf(c.sense());
-        this.access = c.access();
+        this.circuit = c;
         this.drive = c.drive();
         this.senseAt = c.senseAt();
         this.threads = Math.max(1, threads);
@@ -144,7 +137,7 @@ final class NestedDissection {
         doneWork.reset();
         reported = 0;
         try {
-            double[] y = threads > 1 ? POOL.invoke(new Task(root)) : reduce(root);
+            double[] y = threads > 1 ? Parallel.invoke(new Task(root)) : reduce(root);
             terminals(y, out);
             if (progress != null && reported < 1) {
                 progress.accept(1.0);
@@ -466,8 +459,7 @@ final class NestedDissection {
         double gw = wordLine;
         double[] gc = new double[b];
         for (int k = 0; k < b; k++) {
-            double v = cells[r * n + c0 + k];
-            gc[k] = access == 0 ? v : v / (1 + v * access);
+            gc[k] = circuit.cellConductance(cells[r * n + c0 + k]);
         }
         boolean pl = portU(c0, c0, node.c1);
         boolean pr = b > 1 && portU(node.c1 - 1, c0, node.c1);
@@ -582,13 +574,13 @@ final class NestedDissection {
             if ((id & 1) == 0) {
                 isDriver[k] = true;
                 line[k] = i;
-                mult[k] = (j == 0 && drive.atFirstColumn() ? 1 : 0) + (j == n - 1 && drive.atLastColumn() ? 1 : 0);
+                mult[k] = drive.sourcesAt(j, n);
                 if (!Double.isInfinite(source)) {
                     free[nf++] = k;
                 }
             } else {
                 line[k] = j;
-                mult[k] = (i == 0 && senseAt.atFirstRow() ? 1 : 0) + (i == m - 1 && senseAt.atLastRow() ? 1 : 0);
+                mult[k] = senseAt.amplifiersAt(i, m);
                 if (!Double.isInfinite(sense)) {
                     free[nf++] = k;
                 }

@@ -12,7 +12,7 @@ public final class ProgrammedCrossbar {
     private final CrossbarSolver structure;
     private final int rows;
     private final int cols;
-    private final NodalMethod method;
+    private final NodalMethod<?> method;
 
     ProgrammedCrossbar(CrossbarSolver structure, double[] conductances) {
         this.structure = structure;
@@ -65,54 +65,30 @@ public final class ProgrammedCrossbar {
         double[] currents = new double[cols];
         double[] u = nodeVoltages ? new double[rows * cols] : null;
         double[] w = nodeVoltages ? new double[rows * cols] : null;
-        ConjugateGradient.Stats s = method.solve(v, currents, u, w, method.workspace());
+        ConjugateGradient.Stats s = solveOnce(method, v, currents, u, w);
         return new Solution(currents, s.residual(), s.iterations(), u, w);
+    }
+
+    private static <W> ConjugateGradient.Stats solveOnce(NodalMethod<W> method, double[] v, double[] currents,
+                                                         double[] u, double[] w) {
+        return method.solve(v, currents, u, w, method.workspace());
     }
 
     /**
      * Output currents for a batch: {@code voltages} is row-major {@code batch x rows}, the result
-     * row-major {@code batch x cols}. Vectors are spread over {@code SolverOptions.threads()} threads.
+     * row-major {@code batch x cols}. The vectors are split in {@code SolverOptions.threads()} pieces
+     * solved on the kernel's worker pool ({@link Parallel}), each vector on one thread.
      */
     public double[] currents(double[] voltages, int batch) {
         Checks.finiteBatch(voltages, batch, rows, "input voltages");
         double[] out = new double[batch * cols];
-        int threads = Math.max(1, Math.min(structure.options().threads(), batch));
-        if (threads == 1) {
-            solveRange(voltages, out, 0, batch);
-            return out;
-        }
-        Thread[] workers = new Thread[threads];
-        RuntimeException[] failure = new RuntimeException[1];
-        for (int t = 0; t < threads; t++) {
-            int from = (int) ((long) batch * t / threads);
-            int to = (int) ((long) batch * (t + 1) / threads);
-            workers[t] = Thread.ofPlatform().name("xbar-solve-" + t).start(() -> {
-                try {
-                    Parallel.serial(true);
-                    solveRange(voltages, out, from, to);
-                } catch (RuntimeException e) {
-                    synchronized (failure) {
-                        failure[0] = e;
-                    }
-                }
-            });
-        }
-        for (Thread t : workers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while solving a batch", e);
-            }
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
+        Parallel.parts(batch, structure.options().threads(),
+                (from, to) -> solveRange(method, voltages, out, from, to));
         return out;
     }
 
-    private void solveRange(double[] voltages, double[] out, int from, int to) {
-        Object ws = method.workspace();
+    private <W> void solveRange(NodalMethod<W> method, double[] voltages, double[] out, int from, int to) {
+        W ws = method.workspace();
         double[] v = new double[rows];
         double[] currents = new double[cols];
         for (int b = from; b < to; b++) {

@@ -5,10 +5,7 @@ import io.xbar.blas.Blas;
 import io.xbar.blas.Lapack;
 
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RecursiveAction;
 
 /**
  * The exact elimination behind {@link TransferMatrix} (method described there), on one network
@@ -27,12 +24,6 @@ final class SchurSweep {
 
     /** Below this many flops per carry a second thread costs more than it saves. */
     private static final double PIPELINE_WORK = 1 << 18;
-    /** Runs a row's carry while the calling thread inverts that row's Schur complement. */
-    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "xbar-schur-carry");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final int m;
     private final int n;
@@ -42,7 +33,7 @@ final class SchurSweep {
     private final double sense;
     private final Drive drive;
     private final Sense senseAt;
-    private final double access;
+    private final Circuit circuit;       // read only for the effective cell conductance g'
 
     private final double[] schur;        // n x n, lower triangle: S_i, its factor, its inverse
     private final double[] cell;         // n, effective cell conductances g' of one row
@@ -76,7 +67,7 @@ final class SchurSweep {
     }
 
     SchurSweep(int m, int n, double wordLine, double bitLine, double source, double sense, Drive drive,
-               Sense senseAt, double access) {
+               Sense senseAt, Circuit circuit) {
         if ((long) n * n > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("a dense " + n + "x" + n + " Schur complement does not fit one array;"
                     + " crossbar " + m + "x" + n + " is too wide for the row sweep");
@@ -89,7 +80,7 @@ final class SchurSweep {
         this.sense = sense;
         this.drive = drive;
         this.senseAt = senseAt;
-        this.access = access;
+        this.circuit = circuit;
         schur = new double[n * n];
         cell = new double[n];
         ground = new double[n];
@@ -105,7 +96,7 @@ final class SchurSweep {
     static SchurSweep of(int rows, int cols, Circuit c) {
         return new SchurSweep(rows, cols, CrossbarNetwork.conductanceOf(c.wordLine()),
                 CrossbarNetwork.conductanceOf(c.bitLine()), CrossbarNetwork.conductanceOf(c.source()),
-                CrossbarNetwork.conductanceOf(c.sense()), c.drive(), c.senseAt(), c.access());
+                CrossbarNetwork.conductanceOf(c.sense()), c.drive(), c.senseAt(), c);
     }
 
     /**
@@ -125,7 +116,7 @@ final class SchurSweep {
         };
         return new SchurSweep(cols, rows, CrossbarNetwork.conductanceOf(c.bitLine()),
                 CrossbarNetwork.conductanceOf(c.wordLine()), CrossbarNetwork.conductanceOf(c.sense()),
-                CrossbarNetwork.conductanceOf(c.source()), d, s, c.access());
+                CrossbarNetwork.conductanceOf(c.source()), d, s, c);
     }
 
     /**
@@ -169,7 +160,7 @@ final class SchurSweep {
         if (Double.isInfinite(bitLine)) {
             mergedBitLines(g, v, batch, out);
         } else if (m == 1) {
-            int ends = senseAt == Sense.BOTH ? 2 : 1;
+            int ends = senseAt.amplifiers();
             sweep(g, v, batch, false, 0, sense * ends, out);
         } else if (senseAt == Sense.BOTTOM) {
             sweep(g, v, batch, false, 0, sense, out);
@@ -203,7 +194,7 @@ final class SchurSweep {
         double gbl = bitLine;
         // A helper's carry of row t-1 may still run while row t is eliminated and factored: it
         // touches only the rows carried before t and the factor copy.
-        Future<?> pending = null;
+        boolean pending = false;
         try {
             for (int t = first; t < m; t++) {
                 if (progress != null && m >= 100 && t % (m / 100) == 0) {
@@ -252,7 +243,8 @@ final class SchurSweep {
                     System.arraycopy(schur, 0, factor, 0, n * n);
                     int helperRows = Math.min(count, (count + n / 2 + 1) / 2);
                     task.set(out, from, helperRows, alpha);
-                    pending = HELPER.submit(task);
+                    Parallel.execute(task);
+                    pending = true;
                     Lapack.dpotri(n, schur);
                     if (helperRows < count) {
                         carryRows(factor, out, from + helperRows, count - helperRows, alpha);
@@ -266,15 +258,10 @@ final class SchurSweep {
             }
             pending = finish(pending);
         } finally {
-            if (pending != null) {
-                // Failing elsewhere: let the helper stop touching our arrays before they are reused.
-                try {
-                    pending.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException ignored) {
-                    // the failure already propagating is the one to report
-                }
+            if (pending) {
+                // Failing elsewhere: let the helper stop touching our arrays before they are reused;
+                // the failure already propagating is the one to report.
+                task.join();
             }
         }
     }
@@ -285,37 +272,32 @@ final class SchurSweep {
         Blas.dtrsm(false, true, false, false, count, n, 1.0, l, 0, n, out, from * n, n);
     }
 
-    /** Waits for {@code pending} (if any) and rethrows its failure; returns null. */
-    private static Future<?> finish(Future<?> pending) {
-        if (pending == null) {
-            return null;
-        }
-        try {
-            pending.get();
-            return null;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
+    /** Waits for the helper's carry (if {@code pending}) and rethrows its failure; returns false. */
+    private boolean finish(boolean pending) {
+        if (pending) {
+            task.join();
+            RuntimeException failure = task.failure;
+            if (failure != null) {
+                task.failure = null;
+                throw failure;
             }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("carry step failed", cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while carrying the right-hand sides", e);
         }
+        return false;
     }
 
-    /** The carry of one row on the factor copy, run by the helper thread. */
-    private final class CarryTask implements Runnable {
+    /**
+     * The carry of one row on the factor copy, run on a worker of the kernel's pool. Reused for
+     * every row ({@link #reinitialize}); a failure is kept and rethrown by {@link #finish} as thrown.
+     */
+    private final class CarryTask extends RecursiveAction {
         private double[] out;
         private int from;
         private int count;
         private double alpha;
+        private RuntimeException failure;
 
         void set(double[] out, int from, int count, double alpha) {
+            reinitialize();
             this.out = out;
             this.from = from;
             this.count = count;
@@ -323,15 +305,19 @@ final class SchurSweep {
         }
 
         @Override
-        public void run() {
-            carryRows(factor, out, from, count, alpha);
+        protected void compute() {
+            try {
+                carryRows(factor, out, from, count, alpha);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
         }
     }
 
     /** r_bl = 0: every bit line is one node, so all rows add into one {@code n x n} system. */
     private void mergedBitLines(double[] g, double[] v, int batch, double[] out) {
         boolean unit = v == null;
-        double ends = senseAt == Sense.BOTH ? 2 : 1;
+        double ends = senseAt.amplifiers();
         boolean pinned = Double.isInfinite(sense);
         for (int row = 0; row < m; row++) {
             double[] c = unit ? out : injection;
@@ -387,7 +373,7 @@ final class SchurSweep {
         int base = row * n;
         for (int k = 0; k < n; k++) {
             double v = g[base + k];
-            gc[k] = access == 0 ? v : v / (1 + v * access);
+            gc[k] = circuit.cellConductance(v);
         }
         if (Double.isInfinite(wordLine)) {
             if (Double.isInfinite(source)) {
@@ -419,7 +405,7 @@ final class SchurSweep {
      */
     private void mergedWordLine(double coef, double diagonal, double[] s, double[] c, int cOff) {
         double[] gc = cell;
-        double tie = (drive == Drive.BOTH ? 2 : 1) * source;
+        double tie = drive.sources() * source;
         // others[k] = sum of the other cells, from prefix and suffix sums (no cancellation).
         double[] others = left;
         double prefix = 0;
@@ -477,12 +463,7 @@ final class SchurSweep {
         for (int k = f0; k < f1; k++) {
             double h = 0;
             if (!pinnedDriver) {
-                if (k == 0 && drive.atFirstColumn()) {
-                    h += source;
-                }
-                if (k == n - 1 && drive.atLastColumn()) {
-                    h += source;
-                }
+                h = drive.sourcesAt(k, n) * source;
             } else {
                 if (k - 1 >= 0 && k - 1 < f0) {
                     h += b;

@@ -22,6 +22,19 @@ public enum Sense {
         return this != TOP;
     }
 
+    /**
+     * Sense amplifiers attached to node {@code row} of a bit line with {@code rows} nodes: 1 at a
+     * sensed end, 0 elsewhere, 2 on a one-row bit line sensed at both ends.
+     */
+    public int amplifiersAt(int row, int rows) {
+        return (row == 0 && atFirstRow() ? 1 : 0) + (row == rows - 1 && atLastRow() ? 1 : 0);
+    }
+
+    /** Sense amplifiers per bit line: 2 for {@link #BOTH}, else 1 (the sum of {@link #amplifiersAt} over the line). */
+    public int amplifiers() {
+        return this == BOTH ? 2 : 1;
+    }
+
     /** The command-line spelling ({@code bottom}, {@code top}, {@code both}). */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

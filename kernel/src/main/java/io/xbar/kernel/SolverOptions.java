@@ -1,4 +1,4 @@
-// SolverOptions: tolerance, iteration limit and thread count of the crossbar solver.
+// SolverOptions: tolerance, iteration limit and batch thread count of the crossbar solver (performance knobs: Tuning).
 package io.xbar.kernel;
 
 /**
@@ -10,14 +10,17 @@ package io.xbar.kernel;
  *                      256x256 and 1024x1024 crossbars). It keeps output currents exact when very
  *                      conductive wires make {@code ||A||} huge.
  * @param maxIterations iteration limit of the preconditioned CG; default 500
- * @param threads       worker threads for batches of input vectors; default: available processors
+ * @param threads       pieces a batch of input vectors is split into, solved side by side on the kernel's
+ *                      worker pool ({@link Parallel}; at most {@link Tuning#threads()} run at once);
+ *                      default: {@link Tuning#threads()}, the available processors unless {@code -Dxbar.threads}
+ *                      says otherwise
  */
 public record SolverOptions(double tolerance, double currentTolerance, int maxIterations, int threads) {
     /** The contract's requirement: a result with a worse residual is never returned. */
     public static final double REQUIRED_RESIDUAL = 1e-10;
 
     public static final SolverOptions DEFAULT =
-            new SolverOptions(1e-12, 1e-11, 500, Runtime.getRuntime().availableProcessors());
+            new SolverOptions(1e-12, 1e-11, 500, Tuning.get().threads());
 
     public SolverOptions {
         if (!(tolerance > 0) || tolerance > REQUIRED_RESIDUAL) {

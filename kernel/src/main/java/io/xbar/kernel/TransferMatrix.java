@@ -13,8 +13,7 @@ import io.xbar.blas.Blas;
  *   <li><b>Nested dissection</b> ({@link NestedDissection}, the default wherever word and bit
  *       lines are resistive and the crossbar is larger than about 50x50): the network is
  *       Kron-reduced onto its terminals domain by domain, about {@code 95 n^3} flops for
- *       {@code n x n} in BLAS-3 merges (256x256 in about 60 ms, 1024x1024 in about 2 s on
- *       2 cores).</li>
+ *       {@code n x n} in BLAS-3 merges (timings: docs/performance.md).</li>
  *   <li><b>Row sweep</b> ({@link SchurSweep}, below; every circuit, including zero-ohm lines),
  *       {@code ~ 2 n^4} flops.</li>
  * </ul>
@@ -51,14 +50,14 @@ import io.xbar.blas.Blas;
  * beside the inverse of that row's Schur complement, both as single-threaded OpenBLAS calls
  * (OpenBLAS's own threads spin-wait and lose badly on shared cores). OpenBLAS's thread count is
  * process-wide: {@link #compute(double[], double[])} sets it for its duration and restores it
- * (system property {@code xbar.transfer.blasThreads=true} uses OpenBLAS threading instead).
+ * ({@link Tuning#transferBlasThreads} uses OpenBLAS threading instead).
  */
 public final class TransferMatrix {
     /** Below this size OpenBLAS's threading costs more than it gains in the per-row factorizations. */
     private static final int THREADING_SIZE = 96;
-    private static final boolean PIPELINE = !Boolean.getBoolean("xbar.transfer.blasThreads");
-    /** {@code auto} (default), {@code nested} or {@code sweep}: forces one method where it applies. */
-    private static final String METHOD = System.getProperty("xbar.transfer.method", "auto");
+    private static final boolean PIPELINE = !Tuning.get().transferBlasThreads();
+    /** {@link Tuning#transferMethod}: forces one method where it applies. */
+    private static final Method METHOD = Tuning.get().transferMethod();
 
     private final int rows;
     private final int cols;
@@ -171,15 +170,15 @@ public final class TransferMatrix {
     /**
      * Nested dissection needs resistive word and bit lines (a zero-ohm line is a merged node,
      * which the row sweep handles exactly) and memory for its last merge; it is used where it
-     * needs fewer flops than the row sweep (from about 50x50 for square crossbars; measured: the
-     * sweep is faster at 48x48 and below, nested dissection from 64x64, 2 cores, 2026-12-02), or
-     * always with {@code -Dxbar.transfer.method=nested}.
+     * needs fewer flops than the row sweep (from about 50x50 for square crossbars, where the
+     * measured crossover between 48x48 and 64x64 lies too), or
+     * always with {@code -Dxbar.transfer.method=nested} ({@link Tuning#transferMethod}).
      */
     static boolean useNested(int rows, int cols, Circuit circuit) {
-        if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD.equals("sweep")) {
+        if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD == Method.SWEEP) {
             return false;
         }
-        if (METHOD.equals("nested")) {
+        if (METHOD == Method.NESTED) {
             return true;
         }
         return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.ConvergenceException;
 import io.xbar.kernel.Drive;
+import io.xbar.kernel.LineKernels;
 import io.xbar.kernel.Sense;
 import io.xbar.kernel.Solution;
 import io.xbar.kernel.SolverOptions;
@@ -190,7 +191,7 @@ class XbarTest {
         MvmResult r = ideal.mvm(x, 3);
         assertEquals(0.0, r.nonidealityFactor(), 1e-15);
         assertEquals(0.0, r.mvmRelativeError(), 1e-15);
-        assertArrayEquals(r.yIdeal(), r.y(), 1e-12 * maxAbs(r.yIdeal()));
+        assertArrayEquals(r.yIdeal(), r.y(), 1e-12 * LineKernels.maxAbs(r.yIdeal()));
         // The quantized product is close to the float product x . W (8-bit weights and inputs).
         double[] exact = new double[3 * nOut];
         for (int b = 0; b < 3; b++) {
@@ -279,14 +280,6 @@ class XbarTest {
     private static void message(String expected, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(expected), "'" + expected + "' in: " + e.getMessage());
-    }
-
-    private static double maxAbs(double[] a) {
-        double m = 0;
-        for (double v : a) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
     }
 
     private static double relativeError(double[] y, double[] ref) {

@@ -7,6 +7,9 @@ import edu.emory.mathcs.csparsej.tdouble.Dcs_dupl;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_gaxpy;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_norm;
 import edu.emory.mathcs.csparsej.tdouble.Dcs_util;
+import io.xbar.kernel.LineKernels;
+import io.xbar.kernel.UnionFind;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,10 +129,10 @@ public final class NetlistSolver {
     /** Step 1: classes of nodes joined by zero-ohm resistors. */
     private static NodeClasses mergeShorts(Netlist netlist) {
         int n = netlist.nodeCount();
-        int[] parent = identity(n);
+        UnionFind shorts = new UnionFind(n);
         for (int k = 0; k < netlist.count; k++) {
             if (netlist.kind[k] == RESISTOR && netlist.value[k] == 0) {
-                union(parent, netlist.plus[k], netlist.minus[k]);
+                shorts.union(netlist.plus[k], netlist.minus[k]);
             }
         }
         int[] cls = new int[n];
@@ -137,7 +140,7 @@ public final class NetlistSolver {
         int[] classOfRoot = new int[n];
         Arrays.fill(classOfRoot, -1);
         for (int v = 0; v < n; v++) {
-            int r = find(parent, v);
+            int r = shorts.find(v);
             if (classOfRoot[r] < 0) {
                 classOfRoot[r] = classes++;
             }
@@ -243,16 +246,16 @@ public final class NetlistSolver {
         int[] cls = classes.of();
         int[] unknown = forest.unknown();
         int fixed = forest.unknowns();
-        int[] reach = identity(fixed + 1);
+        UnionFind reach = new UnionFind(fixed + 1);
         for (int k = 0; k < netlist.count; k++) {
             if (netlist.kind[k] == RESISTOR && netlist.value[k] > 0) {
-                union(reach, unknownOf(unknown, cls[netlist.plus[k]], fixed), unknownOf(unknown, cls[netlist.minus[k]], fixed));
+                reach.union(unknownOf(unknown, cls[netlist.plus[k]], fixed), unknownOf(unknown, cls[netlist.minus[k]], fixed));
             }
         }
-        int groundSet = find(reach, fixed);
+        int groundSet = reach.find(fixed);
         for (int c : forest.order()) {
             int u = unknown[c];
-            if (u >= 0 && find(reach, u) != groundSet) {
+            if (u >= 0 && reach.find(u) != groundSet) {
                 int node = classes.firstNode()[c];
                 throw new NetlistException(netlist.nodeLine(node), "node '" + netlist.nodeName(node)
                         + "' has no DC path to ground: it and the nodes connected to it float"
@@ -353,7 +356,7 @@ public final class NetlistSolver {
         double[] correction = new double[n];
         double[] r = b.clone();
         double normA = Dcs_norm.cs_norm(a);
-        double normB = maxAbs(b);
+        double normB = LineKernels.maxAbs(b);
         double residual = Double.POSITIVE_INFINITY;
         for (int step = 0; step < 4; step++) {
             // Correction d = A^-1 r, with P A P' = L L'.
@@ -369,8 +372,8 @@ public final class NetlistSolver {
             for (int k = 0; k < n; k++) {
                 r[k] = -r[k];
             }
-            double denominator = normA * maxAbs(x) + normB;
-            double reached = denominator == 0 ? 0 : maxAbs(r) / denominator;
+            double denominator = normA * LineKernels.maxAbs(x) + normB;
+            double reached = denominator == 0 ? 0 : LineKernels.maxAbs(r) / denominator;
             if (!(reached < residual)) {
                 for (int k = 0; k < n; k++) {
                     x[k] -= correction[k]; // refinement stopped helping: keep the better iterate
@@ -502,7 +505,7 @@ public final class NetlistSolver {
         int[] worst = new int[classes.count()];
         double[] worstError = new double[classes.count()];
         Arrays.fill(worst, -1);
-        double largest = maxAbs(sourceCurrents);
+        double largest = LineKernels.maxAbs(sourceCurrents);
         double largestResistance = 0;
         for (int k = 0; k < netlist.count; k++) {
             int ca = cls[netlist.plus[k]];
@@ -523,7 +526,7 @@ public final class NetlistSolver {
         }
         if (largestResistance > 0) {
             // A network whose currents all vanish still has a scale: the full potential across its largest resistor.
-            largest = Math.max(largest, maxAbs(classVoltage) / largestResistance);
+            largest = Math.max(largest, LineKernels.maxAbs(classVoltage) / largestResistance);
         }
         int[] parentEdge = forest.parentEdge();
         int[] order = forest.order();
@@ -604,47 +607,5 @@ public final class NetlistSolver {
             }
         }
         return true;
-    }
-
-    private static double maxAbs(double[] v) {
-        double m = 0;
-        for (double d : v) {
-            m = Math.max(m, Math.abs(d));
-        }
-        return m;
-    }
-
-    private static int[] identity(int n) {
-        int[] p = new int[n];
-        for (int k = 0; k < n; k++) {
-            p[k] = k;
-        }
-        return p;
-    }
-
-    private static int find(int[] parent, int v) {
-        int r = v;
-        while (parent[r] != r) {
-            r = parent[r];
-        }
-        while (parent[v] != r) {
-            int next = parent[v];
-            parent[v] = r;
-            v = next;
-        }
-        return r;
-    }
-
-    private static void union(int[] parent, int a, int b) {
-        int ra = find(parent, a);
-        int rb = find(parent, b);
-        if (ra != rb) {
-            // Lower root wins: deterministic, and ground (0) always stays a root.
-            if (ra < rb) {
-                parent[rb] = ra;
-            } else {
-                parent[ra] = rb;
-            }
-        }
     }
 }

@@ -1,6 +1,8 @@
 // RandomNetworks: seeded random linear DC netlists that are solvable (connected, no source loops); shared by tests.
 package io.xbar.reference;
 
+import io.xbar.kernel.UnionFind;
+
 import java.util.Random;
 
 /** Random resistor networks with grounded and floating voltage sources, current sources and shorts. */
@@ -24,10 +26,7 @@ public final class RandomNetworks {
      */
     public static String netlist(Random random, int nodes, int seedLabel, boolean shorts) {
         StringBuilder sb = new StringBuilder("random network ").append(seedLabel).append('\n');
-        int[] parent = new int[nodes + 1];
-        for (int k = 0; k <= nodes; k++) {
-            parent[k] = k;
-        }
+        UnionFind joined = new UnionFind(nodes + 1); // nodes tied by shorts or voltage sources
         int elements = 0;
         for (int v = 1; v <= nodes; v++) {
             int to = random.nextInt(v); // node 0 is ground: a tree that reaches ground
@@ -40,10 +39,9 @@ public final class RandomNetworks {
             int b = random.nextInt(nodes + 1);
             boolean shortCircuit = shorts && random.nextInt(12) == 0;
             if (shortCircuit) {
-                if (find(parent, a) == find(parent, b)) {
+                if (!joined.union(a, b)) {
                     continue; // would short a source
                 }
-                parent[find(parent, a)] = find(parent, b);
                 sb.append("R").append(elements++).append(' ').append(name(a)).append(' ').append(name(b)).append(" 0\n");
             } else {
                 sb.append("R").append(elements++).append(' ').append(name(a)).append(' ').append(name(b)).append(' ')
@@ -54,10 +52,9 @@ public final class RandomNetworks {
         for (int k = 0; k < sources; k++) {
             int a = random.nextInt(nodes + 1);
             int b = random.nextInt(nodes + 1);
-            if (find(parent, a) == find(parent, b)) {
+            if (!joined.union(a, b)) {
                 continue;
             }
-            parent[find(parent, a)] = find(parent, b);
             sb.append("V").append(k).append(' ').append(name(a)).append(' ').append(name(b)).append(" DC ")
                     .append(random.nextDouble() * 10 - 5).append('\n');
         }
@@ -76,12 +73,5 @@ public final class RandomNetworks {
 
     private static String resistance(Random random) {
         return Double.toString(Math.pow(10, -2 + 8 * random.nextDouble()));
-    }
-
-    private static int find(int[] parent, int k) {
-        while (parent[k] != k) {
-            k = parent[k];
-        }
-        return k;
     }
 }

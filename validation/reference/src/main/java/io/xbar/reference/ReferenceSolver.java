@@ -6,6 +6,7 @@ import io.xbar.kernel.Checks;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarNetwork;
 import io.xbar.kernel.Solution;
+import io.xbar.kernel.UnionFind;
 import io.xbar.mapping.TransferFunction;
 
 /**
@@ -96,21 +97,18 @@ public final class ReferenceSolver {
         int nodes = network.nodeCount();
 
         // 1. Merge the two nodes of every short.
-        int[] parent = new int[nodes];
-        for (int k = 0; k < nodes; k++) {
-            parent[k] = k;
-        }
+        UnionFind shorts = new UnionFind(nodes);
         int[] elementCount = {0};
         network.forEachElement((kind, i, j, a, b, g) -> {
             if (g == Double.POSITIVE_INFINITY) {
-                union(parent, a, b);
+                shorts.union(a, b);
             } else {
                 elementCount[0]++;
             }
         });
         int[] root = new int[nodes];
         for (int k = 0; k < nodes; k++) {
-            root[k] = find(parent, k);
+            root[k] = shorts.find(k);
         }
 
         // 2. Pinned classes: label -2-i for source row i, -2-M-j for sense column j.
@@ -272,27 +270,6 @@ public final class ReferenceSolver {
             }
         }
         return kd;
-    }
-
-    private static int find(int[] parent, int k) {
-        int r = k;
-        while (parent[r] != r) {
-            r = parent[r];
-        }
-        while (parent[k] != r) {
-            int next = parent[k];
-            parent[k] = r;
-            k = next;
-        }
-        return r;
-    }
-
-    private static void union(int[] parent, int a, int b) {
-        int ra = find(parent, a);
-        int rb = find(parent, b);
-        if (ra != rb) {
-            parent[Math.max(ra, rb)] = Math.min(ra, rb);
-        }
     }
 
     public int rows() {
