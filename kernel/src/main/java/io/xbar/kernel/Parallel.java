@@ -9,7 +9,7 @@ import java.util.concurrent.ForkJoinTask;
  * Batches are parallel across input vectors instead: their threads mark themselves
  * {@linkplain #serial serial} so that the two levels of parallelism never stack.
  */
-final class Parallel {
+public final class Parallel {
     /**
      * Below this many elements of work a split costs more than it saves (on the 2-core development
      * machine a 256x256 solve, 65536 cells per sweep, ran no faster split in two).
@@ -19,7 +19,7 @@ final class Parallel {
     private static final int WORKERS = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
             ForkJoinPool.getCommonPoolParallelism() + 1));
 
-    interface Body {
+    public interface Body {
         void run(int from, int to);
     }
 
@@ -35,7 +35,7 @@ final class Parallel {
      * Runs {@code body} over {@code [0, n)}, split in chunks aligned to {@code align} when
      * {@code work} (elements touched) is large enough.
      */
-    static void range(int n, int align, long work, Body body) {
+    public static void range(int n, int align, long work, Body body) {
         int parts = WORKERS;
         if (parts < 2 || SERIAL.get() || work < MIN_WORK || n < 2 * align) {
             body.run(0, n);
