@@ -16,14 +16,15 @@ import io.xbar.kernel.ProgrammedCrossbar;
 import io.xbar.kernel.Solution;
 import io.xbar.mapping.Encoding;
 import io.xbar.mapping.LayerMapping;
+import io.xbar.mapping.LayerResult;
 import io.xbar.mapping.MappingOptions;
 import io.xbar.mapping.Preset;
 import io.xbar.mapping.QuantizedInputs;
 import io.xbar.mapping.QuantizedWeights;
 import io.xbar.mapping.Quantizer;
 import io.xbar.mapping.Tile;
+import io.xbar.mapping.TiledMvm;
 import io.xbar.mapping.TrainedLikeData;
-import io.xbar.plot.ColumnNonideality;
 import io.xbar.plot.IrDrop;
 import io.xbar.plot.Plots;
 
@@ -183,13 +184,13 @@ public final class DemoCommand implements Command {
         Map<String, double[]> columnNf = new LinkedHashMap<>();
         double naiveNf = Double.NaN;
         LayerMapping naive = null;
-        ColumnNonideality.Run naiveRun = null;
+        LayerResult naiveRun = null;
         for (Preset p : new Preset[] {Preset.NAIVE, Preset.MDM, Preset.OPTIMIZED}) {
             long start = System.nanoTime();
             LayerMapping m = LayerMapping.map(weights, base.withPreset(p), circuit.drive(), circuit.senseAt());
-            ColumnNonideality.Run r = ColumnNonideality.run(m, inputs, circuit);
+            LayerResult r = TiledMvm.run(m, inputs, circuit);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double nf = r.result().nonidealityFactor();
+            double nf = r.nonidealityFactor();
             if (p == Preset.NAIVE) {
                 naiveNf = nf;
                 naive = m;
@@ -197,8 +198,8 @@ public final class DemoCommand implements Command {
             }
             String reduction = p == Preset.NAIVE ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * (naiveNf - nf) / naiveNf);
             out.printf(Locale.ROOT, "  %-10s %6d %10.5f %14.5f %22s %7.1fs%n", p.label(), m.tiles().size(), nf,
-                    r.result().mvmRelativeError(), reduction, seconds);
-            columnNf.put(p.label(), r.columnNf());
+                    r.mvmRelativeError(), reduction, seconds);
+            columnNf.put(p.label(), r.columnNonidealityFactors());
         }
         if (dir == null) {
             return;
@@ -216,7 +217,7 @@ public final class DemoCommand implements Command {
         double[] rel = IrDrop.relativeCellVoltage(tile.rows(), tile.cols(), circuit, tile.conductances(), v);
         Plots.irDropMap(irPng, tile.rows(), tile.cols(), rel, String.format(Locale.ROOT,
                 "IR drop in tile (%d, %d) of the naive mapping (its most distorted, NF %.3f), every used row at v_read = %.1f V",
-                tile.rowBlock(), tile.colBlock(), naiveRun.result().tileNonidealityFactor(worst), vRead));
+                tile.rowBlock(), tile.colBlock(), naiveRun.tileNonidealityFactor(worst), vRead));
         Path nfPng = dir.resolve("column-nf.png");
         Plots.columnNf(nfPng, columnNf, String.format(Locale.ROOT,
                 "Per-column NF of a %d x %d trained-like layer on %dx%d tiles: naive vs mdm vs optimized", k, n, size, size));
