@@ -63,11 +63,12 @@ public final class CrossbarSolver {
 
     /**
      * Programs the crossbar: {@code conductances} are the row-major {@code rows x cols} cell
-     * conductances {@code g >= 0} in siemens (finite; 0 is an open cell). The array is copied.
+     * conductances {@code g >= 0} in siemens (finite; 0 is an open cell). The array is read
+     * while programming and not kept, so later changes to it do not reach the crossbar.
      */
     public ProgrammedCrossbar program(double[] conductances) {
         Checks.conductances(rows, cols, conductances, "conductances");
-        return new ProgrammedCrossbar(this, conductances.clone());
+        return new ProgrammedCrossbar(this, conductances);
     }
 
     public int rows() {

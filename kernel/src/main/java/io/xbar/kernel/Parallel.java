@@ -54,7 +54,7 @@ public final class Parallel {
      * Runs {@code body} over {@code [0, n)}, split in chunks aligned to {@code align} when
      * {@code work} (elements touched) is large enough and this thread is not already a worker.
      */
-    static void range(int n, int align, long work, Body body) {
+    public static void range(int n, int align, long work, Body body) {
         int parts = THREADS;
         if (parts < 2 || work < MIN_WORK || n < 2 * align || onWorker()) {
             body.run(0, n);

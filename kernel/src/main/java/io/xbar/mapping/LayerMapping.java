@@ -2,6 +2,7 @@
 package io.xbar.mapping;
 
 import io.xbar.kernel.Drive;
+import io.xbar.kernel.Parallel;
 import io.xbar.kernel.Sense;
 
 import java.util.ArrayList;
@@ -83,54 +84,97 @@ public final class LayerMapping {
         int colBlocks = (weights.outputs() + perTile - 1) / perTile;
         // Tiles are independent: build them in parallel (the refined row order is the costly part).
         Tile[] built = new Tile[rowBlocks * colBlocks];
-        java.util.stream.IntStream.range(0, built.length).parallel().forEach(t ->
-                built[t] = buildTile(weights, options, drive, sense, t / colBlocks, t % colBlocks, rowActivity));
+        long work = (long) built.length * options.tileRows() * options.tileCols();
+        Parallel.range(built.length, 1, work, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                built[t] = buildTile(weights, options, drive, sense, t / colBlocks, t % colBlocks, rowActivity);
+            }
+        });
         List<Tile> tiles = new ArrayList<>(Arrays.asList(built));
         return new LayerMapping(weights, options, drive, sense, rowBlocks, colBlocks, tiles, rowActivity != null);
     }
 
+    /**
+     * Builds tile {@code (rb, cb)}: the roles of its logical columns, their cell levels, the
+     * physical column of each role and physical row of each input, then the conductances.
+     */
     private static Tile buildTile(QuantizedWeights w, MappingOptions o, Drive drive, Sense sense, int rb, int cb,
                                   double[] rowActivity) {
-        int tileRows = o.tileRows();
-        int tileCols = o.tileCols();
+        Block block = Block.of(w, o, rb, cb);                                // logical rows and outputs it holds
+        ColumnRole[] roles = roles(o, block);                                 // canonical interleaved roles
+        double[] activity = activity(block, rowActivity);                     // expected activity per row
+        int[] level = levels(w, o, block, roles);                             // level per (row, role)
+        Integer[] columnOrder = columnOrder(o, block, roles.length, level, activity); // roles, nearest the driver first
+        int[] physicalColumn = placeColumns(columnOrder, o.tileCols(), drive);
+        int[] physicalRow = placeRows(o, block, roles.length, level, activity, sense);
+        int[] rowMap = new int[o.tileRows()];
+        Arrays.fill(rowMap, -1);
+        for (int r = 0; r < block.used(); r++) {
+            rowMap[physicalRow[r]] = block.row0() + r;
+        }
+        ColumnRole[] columns = new ColumnRole[o.tileCols()];
+        for (int j = 0; j < roles.length; j++) {
+            columns[physicalColumn[j]] = roles[j];
+        }
+        double[] g = conductances(o, block, roles.length, level, physicalRow, physicalColumn);
+        return new Tile(rb, cb, o.tileRows(), o.tileCols(), rowMap, columns, g);
+    }
+
+    /** The logical rows {@code row0 .. row0+used-1} and outputs {@code out0 .. out0+outs-1} of one tile. */
+    private record Block(int row0, int used, int out0, int outs) {
+        static Block of(QuantizedWeights w, MappingOptions o, int rb, int cb) {
+            int row0 = rb * o.tileRows();
+            int out0 = cb * o.outputsPerTile();
+            return new Block(row0, Math.min(o.tileRows(), w.inputs() - row0), out0,
+                    Math.min(o.outputsPerTile(), w.outputs() - out0));
+        }
+    }
+
+    /** Roles in the canonical interleaved order: per output [+ slices..., - slices...], slices in orientation order. */
+    private static ColumnRole[] roles(MappingOptions o, Block block) {
         int slices = o.slices();
         int halves = o.encoding().halves();
-        int cellBits = o.cellBits();
-        int maxLevel = o.maxLevel();
-        int row0 = rb * tileRows;
-        int used = Math.min(tileRows, w.inputs() - row0);
-        int out0 = cb * o.outputsPerTile();
-        int outs = Math.min(o.outputsPerTile(), w.outputs() - out0);
-
-        // Roles in the canonical interleaved order: per output [+ slices..., - slices...], slices in orientation order.
         int[] sliceOrder = new int[slices];
         for (int s = 0; s < slices; s++) {
             sliceOrder[s] = o.orientation() == Orientation.MSB_NEAR_DRIVER ? slices - 1 - s : s;
         }
-        int nRoles = outs * slices * halves;
-        ColumnRole[] roles = new ColumnRole[nRoles];
+        ColumnRole[] roles = new ColumnRole[block.outs() * slices * halves];
         int n = 0;
-        for (int out = 0; out < outs; out++) {
+        for (int out = 0; out < block.outs(); out++) {
             for (int h = 0; h < halves; h++) {
                 for (int s = 0; s < slices; s++) {
-                    roles[n++] = new ColumnRole(out0 + out, sliceOrder[s], h == 0 ? 1 : -1);
+                    roles[n++] = new ColumnRole(block.out0() + out, sliceOrder[s], h == 0 ? 1 : -1);
                 }
             }
         }
-        double[] activity = new double[used];
-        for (int r = 0; r < used; r++) {
-            activity[r] = rowActivity == null ? 1 : rowActivity[row0 + r];
+        return roles;
+    }
+
+    private static double[] activity(Block block, double[] rowActivity) {
+        double[] activity = new double[block.used()];
+        for (int r = 0; r < block.used(); r++) {
+            activity[r] = rowActivity == null ? 1 : rowActivity[block.row0() + r];
         }
-        int[] level = new int[used * nRoles];
-        for (int r = 0; r < used; r++) {
+        return activity;
+    }
+
+    /** Row-major {@code used x roles}: the cell level each role stores for each logical row. */
+    private static int[] levels(QuantizedWeights w, MappingOptions o, Block block, ColumnRole[] roles) {
+        int nRoles = roles.length;
+        int[] level = new int[block.used() * nRoles];
+        for (int r = 0; r < block.used(); r++) {
             for (int j = 0; j < nRoles; j++) {
                 ColumnRole role = roles[j];
-                int stored = BitSlicer.stored(w.at(row0 + r, role.output()), role.sign(), o.encoding(), o.weightBits());
-                level[r * nRoles + j] = BitSlicer.level(stored, role.slice(), cellBits);
+                int stored = BitSlicer.stored(w.at(block.row0() + r, role.output()), role.sign(), o.encoding(),
+                        o.weightBits());
+                level[r * nRoles + j] = BitSlicer.level(stored, role.slice(), o.cellBits());
             }
         }
+        return level;
+    }
 
-        // Column order by distance from the driver: position p holds role columnOrder[p].
+    /** Column order by distance from the driver: position {@code p} holds role {@code columnOrder[p]}. */
+    private static Integer[] columnOrder(MappingOptions o, Block block, int nRoles, int[] level, double[] activity) {
         Integer[] columnOrder = new Integer[nRoles];
         switch (o.layout()) {
             case INTERLEAVED -> {
@@ -139,9 +183,11 @@ public final class LayerMapping {
                 }
             }
             case SLICE_MAJOR -> {
+                int slices = o.slices();
+                int halves = o.encoding().halves();
                 int p = 0;
                 for (int s = 0; s < slices; s++) {
-                    for (int out = 0; out < outs; out++) {
+                    for (int out = 0; out < block.outs(); out++) {
                         for (int h = 0; h < halves; h++) {
                             columnOrder[p++] = (out * halves + h) * slices + s;
                         }
@@ -151,7 +197,7 @@ public final class LayerMapping {
             case DENSITY -> {
                 // Expected column current above the g_off floor: sum_r activity(r) * level(r, j).
                 double[] sum = new double[nRoles];
-                for (int r = 0; r < used; r++) {
+                for (int r = 0; r < block.used(); r++) {
                     for (int j = 0; j < nRoles; j++) {
                         sum[j] += activity[r] * level[r * nRoles + j];
                     }
@@ -162,53 +208,66 @@ public final class LayerMapping {
                 Arrays.sort(columnOrder, (a, b) -> sum[a] != sum[b] ? Double.compare(sum[b], sum[a]) : Integer.compare(a, b));
             }
         }
-        ColumnRole[] columns = new ColumnRole[tileCols];
-        int[] physicalColumn = new int[nRoles];
-        for (int p = 0; p < nRoles; p++) {
-            int phys = place(p, tileCols, drive == Drive.RIGHT, drive == Drive.BOTH);
-            physicalColumn[columnOrder[p]] = phys;
-            columns[phys] = roles[columnOrder[p]];
-        }
+        return columnOrder;
+    }
 
-        // Row order: rank 0 nearest the sense amplifier (natural ignores the sense side).
-        int[] rowMap = new int[tileRows];
-        Arrays.fill(rowMap, -1);
+    /** The physical column of each role: the {@code p}-th in column order takes the {@code p}-th nearest place to the driver. */
+    private static int[] placeColumns(Integer[] columnOrder, int tileCols, Drive drive) {
+        int[] physicalColumn = new int[columnOrder.length];
+        for (int p = 0; p < columnOrder.length; p++) {
+            physicalColumn[columnOrder[p]] = place(p, tileCols, drive == Drive.RIGHT, drive == Drive.BOTH);
+        }
+        return physicalColumn;
+    }
+
+    /** The physical row of each logical row: rank 0 nearest the sense amplifier ({@code natural} ignores the sense side). */
+    private static int[] placeRows(MappingOptions o, Block block, int nRoles, int[] level, double[] activity, Sense sense) {
+        int used = block.used();
         int[] physicalRow = new int[used];
         if (o.rowOrder() == RowOrder.NATURAL) {
             for (int r = 0; r < used; r++) {
                 physicalRow[r] = r;
             }
-        } else {
-            double[] score = rowScores(o, level, used, nRoles);
-            Integer[] byScore = new Integer[used];
-            for (int r = 0; r < used; r++) {
-                byScore[r] = r;
-            }
-            Arrays.sort(byScore, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
-            if (o.rowOrder() == RowOrder.REFINED && sense != Sense.BOTH) {
-                refine(o, byScore, level, activity, used, nRoles, tileRows);
-            }
-            for (int rank = 0; rank < used; rank++) {
-                physicalRow[byScore[rank]] = place(rank, tileRows, sense == Sense.BOTTOM, sense == Sense.BOTH);
-            }
+            return physicalRow;
         }
+        double[] score = rowScores(o, level, used, nRoles);
+        Integer[] byScore = new Integer[used];
         for (int r = 0; r < used; r++) {
-            rowMap[physicalRow[r]] = row0 + r;
+            byScore[r] = r;
         }
+        Arrays.sort(byScore, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
+        if (o.rowOrder() == RowOrder.REFINED && sense != Sense.BOTH) {
+            refine(o, byScore, level, activity, used, nRoles, o.tileRows());
+        }
+        for (int rank = 0; rank < used; rank++) {
+            physicalRow[byScore[rank]] = place(rank, o.tileRows(), sense == Sense.BOTTOM, sense == Sense.BOTH);
+        }
+        return physicalRow;
+    }
 
-        double[] g = new double[tileRows * tileCols];
+    /** Row-major {@code tile_rows x tile_cols}: {@code g_off} everywhere, the level's conductance at each placed cell. */
+    private static double[] conductances(MappingOptions o, Block block, int nRoles, int[] level, int[] physicalRow,
+                                         int[] physicalColumn) {
+        int tileCols = o.tileCols();
+        double[] levelConductance = levelConductances(o);
+        double[] g = new double[o.tileRows() * tileCols];
         Arrays.fill(g, o.gOff());
-        double[] levelConductance = new double[maxLevel + 1];
-        for (int l = 0; l <= maxLevel; l++) {
-            levelConductance[l] = BitSlicer.conductance(l, maxLevel, o.gOn(), o.gOff());
-        }
-        for (int r = 0; r < used; r++) {
+        for (int r = 0; r < block.used(); r++) {
             int base = physicalRow[r] * tileCols;
             for (int j = 0; j < nRoles; j++) {
                 g[base + physicalColumn[j]] = levelConductance[level[r * nRoles + j]];
             }
         }
-        return new Tile(rb, cb, tileRows, tileCols, rowMap, columns, g);
+        return g;
+    }
+
+    /** {@code g(l)} for every level {@code l = 0 .. L}. */
+    private static double[] levelConductances(MappingOptions o) {
+        double[] g = new double[o.maxLevel() + 1];
+        for (int l = 0; l <= o.maxLevel(); l++) {
+            g[l] = BitSlicer.conductance(l, o.maxLevel(), o.gOn(), o.gOff());
+        }
+        return g;
     }
 
     /**
@@ -225,17 +284,14 @@ public final class LayerMapping {
     /** Runs {@link RowRefinement} on the ranked rows ({@code byScore[0]} nearest the sense amplifier). */
     private static void refine(MappingOptions o, Integer[] byScore, int[] level, double[] activity, int used, int nRoles,
                                int tileRows) {
-        double[] g = new double[o.maxLevel() + 1];
-        for (int l = 0; l <= o.maxLevel(); l++) {
-            g[l] = BitSlicer.conductance(l, o.maxLevel(), o.gOn(), o.gOff());
-        }
+        double[] g = levelConductances(o);
         double[] conductance = new double[used * nRoles];
         for (int k = 0; k < conductance.length; k++) {
             conductance[k] = g[level[k]];
         }
         // Padding rows take the far ranks: they sit beyond position 0 and load every bit line with g_off.
         double[] fixedPrefix = new double[nRoles];
-        java.util.Arrays.fill(fixedPrefix, (tileRows - used) * o.gOff());
+        Arrays.fill(fixedPrefix, (tileRows - used) * o.gOff());
         int[] farFirst = new int[used];
         for (int p = 0; p < used; p++) {
             farFirst[p] = byScore[used - 1 - p];

@@ -1,4 +1,4 @@
-// LayerResult: the reconstructed outputs of a tiled MVM, their ideal twins, and the nonideality factor per tile and layer.
+// LayerResult: the reconstructed outputs of a tiled MVM, their ideal twins, and the nonideality factor per tile, column position and layer.
 package io.xbar.mapping;
 
 /**
@@ -11,9 +11,12 @@ package io.xbar.mapping;
  * @param levelProduct row-major {@code batch x N_out}: the accumulated level sums before scaling (equals {@code a . q} when ideal)
  * @param tileNfSum    per tile (row-block-major), the sum of its NF terms
  * @param tileNfTerms  per tile, the number of its NF terms
+ * @param columnNfSum  per physical column position {@code j} ({@code tile_cols} of them), the sum of its NF terms
+ *                     over all tiles: where a mapping puts its currents along the word line
+ * @param columnNfTerms per physical column position, the number of its NF terms (0 for padding columns)
  */
 public record LayerResult(int batch, int outputs, double[] y, double[] yIdeal, double[] levelProduct,
-                          double[] tileNfSum, long[] tileNfTerms) {
+                          double[] tileNfSum, long[] tileNfTerms, double[] columnNfSum, long[] columnNfTerms) {
 
     /** The layer NF: the mean of all terms of all tiles ({@code NaN} when there is none, e.g. all inputs zero). */
     public double nonidealityFactor() {
@@ -29,6 +32,29 @@ public record LayerResult(int batch, int outputs, double[] y, double[] yIdeal, d
     /** Tile {@code t}'s NF, the mean of its terms ({@code NaN} without terms). */
     public double tileNonidealityFactor(int t) {
         return tileNfTerms[t] == 0 ? Double.NaN : tileNfSum[t] / tileNfTerms[t];
+    }
+
+    /** The NF of each physical column position, the mean of its terms over all tiles ({@code NaN} without terms). */
+    public double[] columnNonidealityFactors() {
+        double[] nf = new double[columnNfSum.length];
+        for (int j = 0; j < nf.length; j++) {
+            nf[j] = columnNfTerms[j] == 0 ? Double.NaN : columnNfSum[j] / columnNfTerms[j];
+        }
+        return nf;
+    }
+
+    /** The tile with the highest NF, the first of equals ({@code -1} when no tile has terms). */
+    public int worstTile() {
+        int worst = -1;
+        double worstNf = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < tileNfSum.length; t++) {
+            double nf = tileNonidealityFactor(t);
+            if (!Double.isNaN(nf) && nf > worstNf) {
+                worstNf = nf;
+                worst = t;
+            }
+        }
+        return worst;
     }
 
     /** All NF terms of the layer. */

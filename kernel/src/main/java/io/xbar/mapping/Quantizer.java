@@ -1,6 +1,8 @@
 // Quantizer: per-tensor symmetric quantization of weights and activations (MODEL.md sections 2 and 3).
 package io.xbar.mapping;
 
+import io.xbar.kernel.Checks;
+
 /**
  * {@code s_w = max|W| / (2^(B-1) - 1)}, {@code q = sign(w) * floor(|w| / s_w + 0.5)};
  * {@code s_x = max(x) / (2^A - 1)}, {@code a = floor(x / s_x + 0.5)}. Integer-typed arrays are taken
@@ -17,16 +19,12 @@ public final class Quantizer {
      */
     public static QuantizedWeights weights(double[] w, int inputs, int outputs, int weightBits, Encoding encoding,
                                            boolean integerTyped) {
-        if (w == null || w.length != (long) inputs * outputs || inputs < 1 || outputs < 1) {
-            throw new IllegalArgumentException("weights: expected " + inputs + "x" + outputs + " values, got "
-                    + (w == null ? "none" : w.length));
+        if (inputs < 1 || outputs < 1) {
+            throw new IllegalArgumentException("weights shape must be at least 1x1, got " + inputs + "x" + outputs);
         }
+        Checks.finiteBatch(w, inputs, outputs, "weights");
         double max = 0;
-        for (int k = 0; k < w.length; k++) {
-            double v = w[k];
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("weights[" + (k / outputs) + "][" + (k % outputs) + "] = " + v + " is not finite");
-            }
+        for (double v : w) {
             max = Math.max(max, Math.abs(v));
         }
         int[] q = new int[w.length];
@@ -61,17 +59,14 @@ public final class Quantizer {
      */
     public static QuantizedInputs inputs(double[] x, int batch, int width, int inputBits, boolean integerTyped,
                                          boolean signedInputs) {
-        if (x == null || x.length != (long) batch * width || batch < 1 || width < 1) {
-            throw new IllegalArgumentException("inputs: expected " + batch + "x" + width + " values, got "
-                    + (x == null ? "none" : x.length));
+        if (batch < 1 || width < 1) {
+            throw new IllegalArgumentException("inputs shape must be at least 1x1, got " + batch + "x" + width);
         }
+        Checks.finiteBatch(x, batch, width, "inputs");
         double max = 0;
         boolean anyNegative = false;
         for (int k = 0; k < x.length; k++) {
             double v = x[k];
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("inputs[" + (k / width) + "][" + (k % width) + "] = " + v + " is not finite");
-            }
             if (v < 0) {
                 if (!signedInputs) {
                     throw new IllegalArgumentException("inputs[" + (k / width) + "][" + (k % width) + "] = " + v

@@ -10,7 +10,8 @@ import io.xbar.kernel.Circuit;
  * V . [T | g']}, in chunks that bound the memory. Per physical
  * column and cycle the periphery estimates the level sum
  * {@code (I - g_off * sum_i V[i]) * (2^p - 1) * L / ((g_on - g_off) * v_read)} and accumulates it
- * with weight {@code sign * 2^(c*k) * 2^(p*t)}.
+ * with weight {@code sign * 2^(c*k) * 2^(p*t)}. The NF terms {@code (I_ideal - I) / I_ideal} of
+ * the same currents are summed per tile and per physical column position.
  */
 public final class TiledMvm {
     /** Upper bound on doubles per work matrix (V, I, I_ideal) of one chunk. */
@@ -33,126 +34,165 @@ public final class TiledMvm {
                     + mapping.inputs() + " rows");
         }
         MappingOptions o = mapping.options();
-        int batch = inputs.batch();
-        int outs = mapping.outputs();
-        double[] acc = new double[batch * outs];
-        int nTiles = mapping.tiles().size();
-        double[] nfSum = new double[nTiles];
-        long[] nfTerms = new long[nTiles];
-        for (int t = 0; t < nTiles; t++) {
+        Sums sums = new Sums(inputs.batch(), mapping.outputs(), mapping.tiles().size(), o.tileCols());
+        for (int t = 0; t < mapping.tiles().size(); t++) {
             Tile tile = mapping.tiles().get(t);
-            double[] transferMatrix = transfer.compute(tile.rows(), tile.cols(), circuit, tile.conductances());
-            if (transferMatrix == null || transferMatrix.length != tile.rows() * tile.cols()) {
-                throw new IllegalStateException("transfer function returned " + (transferMatrix == null ? "nothing"
-                        : transferMatrix.length + " values") + " for a " + tile.rows() + "x" + tile.cols() + " tile");
-            }
-            // [T | g'] side by side, so one dgemm gives the actual and the ideal currents together.
-            int rows = tile.rows();
-            int cols = tile.cols();
-            double[] both = new double[rows * 2 * cols];
-            double[] g = tile.conductances();
-            for (int i = 0; i < rows; i++) {
-                System.arraycopy(transferMatrix, i * cols, both, i * 2 * cols, cols);
-                for (int j = 0; j < cols; j++) {
-                    both[i * 2 * cols + cols + j] = circuit.cellConductance(g[i * cols + j]);
-                }
-            }
-            runTile(o, tile, both, inputs, outs, acc, nfSum, nfTerms, t);
+            double[] actualAndIdeal = actualAndIdeal(tile, circuit, transfer); // [T | g'], rows x 2*cols
+            runTile(o, tile, actualAndIdeal, inputs, sums, t);                 // levels, NF terms
         }
-        removeOffset(o, inputs, outs, acc);
-        double[] ideal = idealProduct(mapping.weights(), inputs);
+        removeOffset(o, inputs, sums.outputs, sums.levels);                    // offset encoding only
+        double[] ideal = idealProduct(mapping.weights(), inputs);              // a . q
         double scale = mapping.weightScale() * inputs.scale();
-        double[] y = new double[acc.length];
-        double[] yIdeal = new double[acc.length];
-        for (int k = 0; k < acc.length; k++) {
-            y[k] = acc[k] * scale + 0.0; // no -0.0 in output files
+        double[] y = new double[sums.levels.length];
+        double[] yIdeal = new double[sums.levels.length];
+        for (int k = 0; k < y.length; k++) {
+            y[k] = sums.levels[k] * scale + 0.0; // no -0.0 in output files
             yIdeal[k] = ideal[k] * scale + 0.0;
         }
-        return new LayerResult(batch, outs, y, yIdeal, acc, nfSum, nfTerms);
+        return new LayerResult(inputs.batch(), sums.outputs, y, yIdeal, sums.levels, sums.tileNf, sums.tileTerms,
+                sums.columnNf, sums.columnTerms);
     }
 
-    private static void runTile(MappingOptions o, Tile tile, double[] both, QuantizedInputs inputs,
-                                int outs, double[] acc, double[] nfSum, long[] nfTerms, int t) {
+    /** What the run accumulates: level sums per output and NF terms per tile and per physical column. */
+    private static final class Sums {
+        final int outputs;
+        final double[] levels;
+        final double[] tileNf;
+        final long[] tileTerms;
+        final double[] columnNf;
+        final long[] columnTerms;
+
+        Sums(int batch, int outputs, int tiles, int tileCols) {
+            this.outputs = outputs;
+            levels = new double[batch * outputs];
+            tileNf = new double[tiles];
+            tileTerms = new long[tiles];
+            columnNf = new double[tileCols];
+            columnTerms = new long[tileCols];
+        }
+    }
+
+    /** {@code [T | g']} side by side, row-major {@code rows x 2*cols}, so one dgemm gives the actual and the ideal currents. */
+    private static double[] actualAndIdeal(Tile tile, Circuit circuit, TransferFunction transfer) {
         int rows = tile.rows();
         int cols = tile.cols();
-        int width = inputs.width();
-        int cycles = o.cycles();
-        int dacBits = o.dacBits();
-        int digitMax = (1 << dacBits) - 1;
-        double vRead = o.vRead();
-        double gOff = o.gOff();
-        double gain = (double) digitMax * o.maxLevel() / ((o.gOn() - o.gOff()) * vRead);
-        int[] rowMap = tile.rowMap();
-        int[] columnOutput = new int[cols];
-        double[] columnWeight = new double[cols];
-        for (int j = 0; j < cols; j++) {
-            ColumnRole role = tile.columns()[j];
-            columnOutput[j] = role == null ? -1 : role.output();
-            columnWeight[j] = role == null ? 0 : role.sign() * Math.scalb(1.0, o.cellBits() * role.slice());
+        double[] transferMatrix = transfer.compute(rows, cols, circuit, tile.conductances());
+        if (transferMatrix == null || transferMatrix.length != rows * cols) {
+            throw new IllegalStateException("transfer function returned " + (transferMatrix == null ? "nothing"
+                    : transferMatrix.length + " values") + " for a " + rows + "x" + cols + " tile");
         }
-        int usedRows = tile.usedRows();
-        double adcFullScale = usedRows * vRead * o.gOn();
-        double adcLevels = o.adcBits() == 0 ? 0 : Math.scalb(1.0, o.adcBits()) - 1;
+        double[] both = new double[rows * 2 * cols];
+        double[] g = tile.conductances();
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(transferMatrix, i * cols, both, i * 2 * cols, cols);
+            for (int j = 0; j < cols; j++) {
+                both[i * 2 * cols + cols + j] = circuit.cellConductance(g[i * cols + j]);
+            }
+        }
+        return both;
+    }
 
-        int chunk = Math.max(1, Math.min(inputs.batch(), CHUNK_DOUBLES / (cycles * Math.max(rows, 2 * cols))));
+    /** Every vector, phase and DAC cycle through one tile, chunk by chunk. */
+    private static void runTile(MappingOptions o, Tile tile, double[] actualAndIdeal, QuantizedInputs inputs, Sums sums,
+                                int t) {
+        Periphery periphery = Periphery.of(o, tile);
+        int rows = tile.rows();
+        int width2 = 2 * tile.cols();
+        int cycles = o.cycles();
+        int chunk = Math.max(1, Math.min(inputs.batch(), CHUNK_DOUBLES / (cycles * Math.max(rows, width2))));
         double[] v = new double[chunk * cycles * rows];
-        int width2 = 2 * cols;
         double[] currents = new double[chunk * cycles * width2];
         double[] sumV = new double[chunk * cycles];
-        double sum = 0;
-        long terms = 0;
         for (int phase = 0; phase < inputs.phases(); phase++) {
             int[] a = inputs.phase(phase);
             double phaseSign = phase == 0 ? 1 : -1;
             for (int b0 = 0; b0 < inputs.batch(); b0 += chunk) {
                 int nb = Math.min(chunk, inputs.batch() - b0);
-                int m = nb * cycles;
-                for (int bb = 0; bb < nb; bb++) {
-                    int aBase = (b0 + bb) * width;
-                    for (int c = 0; c < cycles; c++) {
-                        int vBase = (bb * cycles + c) * rows;
-                        int shift = dacBits * c;
-                        double s = 0;
-                        for (int i = 0; i < rows; i++) {
-                            int r = rowMap[i];
-                            double volts = r < 0 ? 0 : vRead * ((a[aBase + r] >>> shift) & digitMax) / digitMax;
-                            v[vBase + i] = volts;
-                            s += volts;
-                        }
-                        sumV[bb * cycles + c] = s;
+                periphery.drive(a, inputs.width(), b0, nb, v, sumV);                  // V: one row per vector and cycle
+                Blas.dgemm(false, false, nb * cycles, width2, rows, 1, v, 0, rows,
+                        actualAndIdeal, 0, width2, 0, currents, 0, width2);           // [I | I_ideal] = V . [T | g']
+                periphery.read(currents, sumV, b0, nb, phaseSign, sums, t);           // NF terms, ADC, level sums
+            }
+        }
+    }
+
+    /**
+     * One tile's DAC and sense periphery: which output and weight each physical column feeds, the
+     * DAC digit per cycle, the ADC and the level-sum gain.
+     */
+    private record Periphery(int rows, int cols, int cycles, int dacBits, int digitMax, double vRead, double gOff,
+                             double gain, int[] rowMap, int[] columnOutput, double[] columnWeight, double adcFullScale,
+                             double adcLevels) {
+
+        static Periphery of(MappingOptions o, Tile tile) {
+            int cols = tile.cols();
+            int digitMax = (1 << o.dacBits()) - 1;
+            int[] columnOutput = new int[cols];
+            double[] columnWeight = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                ColumnRole role = tile.columns()[j];
+                columnOutput[j] = role == null ? -1 : role.output();
+                columnWeight[j] = role == null ? 0 : role.sign() * Math.scalb(1.0, o.cellBits() * role.slice());
+            }
+            double gain = (double) digitMax * o.maxLevel() / ((o.gOn() - o.gOff()) * o.vRead());
+            double adcFullScale = tile.usedRows() * o.vRead() * o.gOn();
+            double adcLevels = o.adcBits() == 0 ? 0 : Math.scalb(1.0, o.adcBits()) - 1;
+            return new Periphery(tile.rows(), cols, o.cycles(), o.dacBits(), digitMax, o.vRead(), o.gOff(), gain,
+                    tile.rowMap(), columnOutput, columnWeight, adcFullScale, adcLevels);
+        }
+
+        /** Cycle {@code c} applies digit {@code (a >> (p*c)) & (2^p-1)} of each input as {@code v_read * digit / (2^p-1)}; padding rows 0 V. */
+        void drive(int[] a, int width, int b0, int nb, double[] v, double[] sumV) {
+            for (int bb = 0; bb < nb; bb++) {
+                int aBase = (b0 + bb) * width;
+                for (int c = 0; c < cycles; c++) {
+                    int vBase = (bb * cycles + c) * rows;
+                    int shift = dacBits * c;
+                    double s = 0;
+                    for (int i = 0; i < rows; i++) {
+                        int r = rowMap[i];
+                        double volts = r < 0 ? 0 : vRead * ((a[aBase + r] >>> shift) & digitMax) / digitMax;
+                        v[vBase + i] = volts;
+                        s += volts;
                     }
+                    sumV[bb * cycles + c] = s;
                 }
-                Blas.dgemm(false, false, m, width2, rows, 1, v, 0, rows, both, 0, width2, 0, currents, 0, width2);
-                for (int bb = 0; bb < nb; bb++) {
-                    int yBase = (b0 + bb) * outs;
-                    for (int c = 0; c < cycles; c++) {
-                        int row = bb * cycles + c;
-                        double cycleWeight = phaseSign * Math.scalb(1.0, dacBits * c);
-                        double leak = gOff * sumV[row];
-                        int base = row * width2;
-                        for (int j = 0; j < cols; j++) {
-                            int out = columnOutput[j];
-                            if (out < 0) {
-                                continue;
-                            }
-                            double i = currents[base + j];
-                            double iIdeal = currents[base + cols + j];
-                            if (iIdeal > 0) {
-                                sum += (iIdeal - i) / iIdeal;
-                                terms++;
-                            }
-                            if (adcLevels > 0) {
-                                double code = Math.rint(i / adcFullScale * adcLevels);
-                                i = Math.min(adcLevels, Math.max(0, code)) * adcFullScale / adcLevels;
-                            }
-                            acc[yBase + out] += columnWeight[j] * cycleWeight * (i - leak) * gain;
+            }
+        }
+
+        /** Per read column and cycle: its NF term, then ADC, level-sum estimate and shift-and-add into its output. */
+        void read(double[] currents, double[] sumV, int b0, int nb, double phaseSign, Sums sums, int t) {
+            int width2 = 2 * cols;
+            for (int bb = 0; bb < nb; bb++) {
+                int yBase = (b0 + bb) * sums.outputs;
+                for (int c = 0; c < cycles; c++) {
+                    int row = bb * cycles + c;
+                    double cycleWeight = phaseSign * Math.scalb(1.0, dacBits * c);
+                    double leak = gOff * sumV[row];
+                    int base = row * width2;
+                    for (int j = 0; j < cols; j++) {
+                        int out = columnOutput[j];
+                        if (out < 0) {
+                            continue;
                         }
+                        double i = currents[base + j];
+                        double iIdeal = currents[base + cols + j];
+                        if (iIdeal > 0) {
+                            double term = (iIdeal - i) / iIdeal;
+                            sums.tileNf[t] += term;
+                            sums.tileTerms[t]++;
+                            sums.columnNf[j] += term;
+                            sums.columnTerms[j]++;
+                        }
+                        if (adcLevels > 0) {
+                            double code = Math.rint(i / adcFullScale * adcLevels);
+                            i = Math.min(adcLevels, Math.max(0, code)) * adcFullScale / adcLevels;
+                        }
+                        sums.levels[yBase + out] += columnWeight[j] * cycleWeight * (i - leak) * gain;
                     }
                 }
             }
         }
-        nfSum[t] = sum;
-        nfTerms[t] = terms;
     }
 
     /** {@code offset} stores {@code q + 2^(B-1)}: subtract {@code 2^(B-1) * sum(a)} per vector and phase. */

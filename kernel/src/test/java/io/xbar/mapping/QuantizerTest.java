@@ -61,8 +61,13 @@ class QuantizerTest {
         rejects("inputs[0][1] = Infinity is not finite",
                 () -> Quantizer.inputs(new double[] {0, Double.POSITIVE_INFINITY}, 1, 2, 8, false, false));
         rejects("inputs[1][0] = -1.0 is negative", () -> Quantizer.inputs(new double[] {0, 1, -1, 0}, 2, 2, 8, false, false));
-        rejects("weights: expected 2x2 values, got 3",
+        rejects("weights has 3 values, expected 2x2 = 4",
                 () -> Quantizer.weights(new double[3], 2, 2, 8, Encoding.DIFFERENTIAL, false));
+        rejects("weights must be given", () -> Quantizer.weights(null, 2, 2, 8, Encoding.DIFFERENTIAL, false));
+        rejects("weights shape must be at least 1x1, got 0x2",
+                () -> Quantizer.weights(new double[0], 0, 2, 8, Encoding.DIFFERENTIAL, false));
+        rejects("inputs has 4 values, expected 1x2 = 2", () -> Quantizer.inputs(new double[4], 1, 2, 8, false, false));
+        rejects("inputs shape must be at least 1x1, got 0x2", () -> Quantizer.inputs(new double[0], 0, 2, 8, false, false));
     }
 
     @Test

@@ -62,6 +62,51 @@ class PicturesCommandTest {
     }
 
     @Test
+    void demoMapsOnBothDevicesAndItsWhyLineMatchesItsTables() throws IOException {
+        CommandTesting.Run r = CommandTesting.run("demo", "--quick", "--no-plots");
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int defaults = indexOf(lines, "(10 kOhm cells)");
+        int low = indexOf(lines, "(100 kOhm cells)");
+        assertTrue(defaults >= 0 && low > defaults, "both devices, default first:\n" + r.out());
+        // Each table: a header, then naive, mdm, optimized with NF in the third column.
+        double[] nfDefault = tableNf(lines, defaults);
+        double[] nfLow = tableNf(lines, low);
+        List<String> why = lines.stream().filter(l -> l.trim().startsWith("why they differ:")).toList();
+        assertEquals(1, why.size(), r.out());
+        String line = why.get(0);
+        assertTrue(nfLow[0] < nfDefault[0], "100 kOhm cells lose less:\n" + r.out());
+        assertTrue(line.contains(String.format(java.util.Locale.ROOT, "naive NF falls from %.3f to %.3f", nfDefault[0], nfLow[0])),
+                line);
+        // The reductions it quotes are the tables' "NF reduction vs naive" of optimized.
+        String reductionDefault = lines.get(defaults + 4).trim().split("\\s+")[4];
+        String reductionLow = lines.get(low + 4).trim().split("\\s+")[4];
+        assertTrue(line.contains("optimized cuts NF by " + reductionLow + " at 100 kOhm vs " + reductionDefault + " at 10 kOhm"),
+                line);
+        assertEquals(nfLow[2] / nfLow[0] < nfDefault[2] / nfDefault[0], line.contains("placement matters more"), line);
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double[] tableNf(List<String> lines, int deviceLine) {
+        double[] nf = new double[3];
+        String[] names = {"naive", "mdm", "optimized"};
+        for (int p = 0; p < 3; p++) {
+            String[] cells = lines.get(deviceLine + 2 + p).trim().split("\\s+");
+            assertEquals(names[p], cells[0], lines.get(deviceLine + 2 + p));
+            nf[p] = Double.parseDouble(cells[2]);
+        }
+        return nf;
+    }
+
+    @Test
     void demoMistakesAreOneLine() throws IOException {
         CommandTesting.refused(null, List.of("--layer", "'12'"), "demo", "--quick", "--layer", "12");
         CommandTesting.refused(null, List.of("--batch", "0"), "demo", "--quick", "--batch", "0");

@@ -1,4 +1,4 @@
-// PlotsTest: the pictures decode at the stated size and show their data's colours; IR-drop and per-column NF data agree with independent sums.
+// PlotsTest: the pictures decode at the stated size and show their data's colours; IR-drop data agree with independent sums.
 package io.xbar.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,16 +21,6 @@ import javax.imageio.ImageIO;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
 import io.xbar.kernel.Solution;
-import io.xbar.mapping.Encoding;
-import io.xbar.mapping.LayerMapping;
-import io.xbar.mapping.LayerResult;
-import io.xbar.mapping.MappingOptions;
-import io.xbar.mapping.Preset;
-import io.xbar.mapping.QuantizedInputs;
-import io.xbar.mapping.QuantizedWeights;
-import io.xbar.mapping.Quantizer;
-import io.xbar.mapping.TiledMvm;
-import io.xbar.mapping.TrainedLikeData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,37 +171,5 @@ class PlotsTest {
         }
         var e = assertThrows(IllegalArgumentException.class, () -> IrDrop.relativeCellVoltage(rows, cols, circuit, g, new double[3]));
         assertTrue(e.getMessage().contains("24 word lines need 24 input voltages, got 3"), e.getMessage());
-    }
-
-    @Test
-    void columnProfileAddsUpToTheLayerNf() {
-        int k = 70;
-        int n = 5;
-        MappingOptions o = MappingOptions.DEFAULT.withTile(32, 32).withPreset(Preset.MDM);
-        QuantizedWeights w = Quantizer.weights(TrainedLikeData.weights(k, n, 3), k, n, 8, Encoding.DIFFERENTIAL, false);
-        QuantizedInputs x = Quantizer.inputs(TrainedLikeData.activations(4, k, 4), 4, k, 8, false, false);
-        Circuit circuit = Circuit.DEFAULT;
-        LayerMapping m = LayerMapping.map(w, o, circuit.drive(), circuit.senseAt());
-        ColumnNonideality.Run run = ColumnNonideality.run(m, x, circuit);
-        LayerResult plain = TiledMvm.run(m, x, circuit);
-        assertEquals(plain.nonidealityFactor(), run.result().nonidealityFactor(), 1e-15);
-        long terms = 0;
-        double sum = 0;
-        for (int j = 0; j < 32; j++) {
-            terms += run.nfTerms()[j];
-            sum += run.nfSum()[j];
-        }
-        assertEquals(plain.nfTerms(), terms);
-        assertTrue(terms > 0);
-        assertEquals(plain.nonidealityFactor(), sum / terms, 1e-12 * plain.nonidealityFactor());
-        // 32-wide tiles hold 2 outputs x 14 columns: columns 28..31 are padding and never read.
-        for (int j = 28; j < 32; j++) {
-            assertEquals(0, run.nfTerms()[j]);
-            assertTrue(Double.isNaN(run.columnNf()[j]));
-        }
-        int worst = run.worstTile();
-        for (int t = 0; t < m.tiles().size(); t++) {
-            assertTrue(plain.tileNonidealityFactor(t) <= plain.tileNonidealityFactor(worst));
-        }
     }
 }

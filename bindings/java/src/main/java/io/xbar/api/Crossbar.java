@@ -53,7 +53,7 @@ public final class Crossbar {
      * @throws ConvergenceException     when the solver misses its residual target
      */
     public Solution solve(double[] voltages) {
-        return programmed.solve(vector(voltages), false);
+        return programmed.solve(voltages, false);
     }
 
     /**
@@ -66,7 +66,7 @@ public final class Crossbar {
      * @throws ConvergenceException     when the solver misses its residual target
      */
     public Solution solveWithNodeVoltages(double[] voltages) {
-        return programmed.solve(vector(voltages), true);
+        return programmed.solve(voltages, true);
     }
 
     /**
@@ -79,16 +79,7 @@ public final class Crossbar {
      * @throws ConvergenceException     when the solver misses its residual target on a vector
      */
     public double[] currents(double[] voltages, int batch) {
-        int m = rows();
-        if (batch < 0) {
-            throw new IllegalArgumentException("batch must be >= 0, got " + batch);
-        }
-        if (voltages == null || voltages.length != (long) batch * m) {
-            throw new IllegalArgumentException("voltages must have batch x rows = " + batch + "x" + m + " = "
-                    + ((long) batch * m) + " values, got " + (voltages == null ? "none" : voltages.length));
-        }
-        finite(voltages, m);
-        return batch == 0 ? new double[0] : programmed.currents(voltages.clone(), batch);
+        return programmed.currents(voltages, batch);
     }
 
     /**
@@ -99,28 +90,5 @@ public final class Crossbar {
      */
     public double[] transfer() {
         return new TransferMatrix(rows(), cols(), circuit).compute(conductances);
-    }
-
-    private double[] vector(double[] voltages) {
-        int m = rows();
-        if (voltages == null || voltages.length != m) {
-            throw new IllegalArgumentException("voltages must have " + m + " values (one per word line), got "
-                    + (voltages == null ? "none" : voltages.length));
-        }
-        for (int k = 0; k < m; k++) {
-            if (!Double.isFinite(voltages[k])) {
-                throw new IllegalArgumentException("voltages[" + k + "] = " + voltages[k] + " V is not finite");
-            }
-        }
-        return voltages.clone();
-    }
-
-    private static void finite(double[] v, int width) {
-        for (int k = 0; k < v.length; k++) {
-            if (!Double.isFinite(v[k])) {
-                throw new IllegalArgumentException("voltages[" + (k / width) + "][" + (k % width) + "] = " + v[k]
-                        + " V is not finite");
-            }
-        }
     }
 }

@@ -68,22 +68,16 @@ public final class MappedLayer {
      * compute it, with the ideal quantized product, NF and {@code mvm_rel_error}.
      *
      * @param activations row-major {@code batch x inputs()}, finite and {@code >= 0} unless the
-     *                    options allow signed inputs; copied
+     *                    options allow signed inputs; read, not kept
      * @param batch       number of vectors, {@code >= 1}
      * @return the outputs, the ideal outputs, NF (overall and per tile) and {@code mvm_rel_error}
      * @throws IllegalArgumentException naming the batch, the length or the first bad activation
      * @throws ConvergenceException     never for the exact transfer method; declared for solvers that iterate
      */
     public MvmResult mvm(double[] activations, int batch) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
-        if (activations == null || activations.length != (long) batch * inputs()) {
-            throw new IllegalArgumentException("activations must have batch x inputs = " + batch + "x" + inputs() + " = "
-                    + ((long) batch * inputs()) + " values, got " + (activations == null ? "none" : activations.length));
-        }
+        // The quantizer checks batch, shape and values and keeps only its integer levels.
         MappingOptions o = mapping.options();
-        QuantizedInputs q = Quantizer.inputs(activations.clone(), batch, inputs(), o.inputBits(), false, o.signedInputs());
+        QuantizedInputs q = Quantizer.inputs(activations, batch, inputs(), o.inputBits(), false, o.signedInputs());
         LayerResult r = TiledMvm.run(mapping, q, circuit, TransferFunction.exact());
         double[] tiles = new double[mapping.tiles().size()];
         for (int t = 0; t < tiles.length; t++) {

@@ -4,6 +4,7 @@ package io.xbar.api;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
 import io.xbar.kernel.Drive;
+import io.xbar.kernel.ProgrammedCrossbar;
 import io.xbar.kernel.Sense;
 import io.xbar.kernel.SolverOptions;
 import io.xbar.kernel.TransferMatrix;
@@ -33,8 +34,9 @@ import io.xbar.mapping.Quantizer;
  * double nf = r.nonidealityFactor();
  * }</pre>
  *
- * <p>Errors: {@link IllegalArgumentException} naming the argument and the offending value or shape;
- * {@link io.xbar.kernel.ConvergenceException} passes through from the solver.
+ * <p>Errors: {@link IllegalArgumentException} naming the argument and the offending value or shape,
+ * worded as the kernel words them (each argument is checked once, by the kernel entry point it
+ * reaches); {@link io.xbar.kernel.ConvergenceException} passes through from the solver.
  *
  * <p>Thread safety: stateless; every method may be called from any thread, and what it returns is
  * immutable.
@@ -53,8 +55,6 @@ public final class Xbar {
      * @throws IllegalArgumentException naming the resistance when it is negative, NaN or infinite
      */
     public static Circuit circuit(double wordLine, double bitLine) {
-        ohms("wordLine", wordLine);
-        ohms("bitLine", bitLine);
         Circuit d = Circuit.DEFAULT;
         return new Circuit(wordLine, bitLine, d.source(), d.sense(), d.access(), d.drive(), d.senseAt());
     }
@@ -74,17 +74,6 @@ public final class Xbar {
      */
     public static Circuit circuit(double wordLine, double bitLine, double source, double sense, double access,
                                   Drive drive, Sense senseAt) {
-        ohms("wordLine", wordLine);
-        ohms("bitLine", bitLine);
-        ohms("source", source);
-        ohms("sense", sense);
-        ohms("access", access);
-        if (drive == null) {
-            throw new IllegalArgumentException("drive must be given (LEFT, RIGHT or BOTH)");
-        }
-        if (senseAt == null) {
-            throw new IllegalArgumentException("senseAt must be given (BOTTOM, TOP or BOTH)");
-        }
         return new Circuit(wordLine, bitLine, source, sense, access, drive, senseAt);
     }
 
@@ -116,13 +105,10 @@ public final class Xbar {
      * @throws IllegalArgumentException naming the shape, the circuit, the options or the first bad conductance
      */
     public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances, SolverOptions options) {
-        shape(rows, cols);
-        requireCircuit(circuit);
-        if (options == null) {
-            throw new IllegalArgumentException("options must be given (e.g. SolverOptions.DEFAULT)");
-        }
-        double[] g = conductances(rows, cols, conductances);
-        return new Crossbar(CrossbarSolver.create(rows, cols, circuit).withOptions(options).program(g), circuit, g);
+        // The kernel checks shape, circuit, options and conductances and reads the array once;
+        // the crossbar keeps the one copy (for conductances() and transfer()).
+        ProgrammedCrossbar programmed = CrossbarSolver.create(rows, cols, circuit).withOptions(options).program(conductances);
+        return new Crossbar(programmed, circuit, conductances.clone());
     }
 
     /**
@@ -138,10 +124,7 @@ public final class Xbar {
      * @throws IllegalArgumentException naming the shape, the circuit or the first bad conductance
      */
     public static double[] transfer(int rows, int cols, Circuit circuit, double[] conductances) {
-        shape(rows, cols);
-        requireCircuit(circuit);
-        double[] g = conductances(rows, cols, conductances);
-        return new TransferMatrix(rows, cols, circuit).compute(g);
+        return new TransferMatrix(rows, cols, circuit).compute(conductances);
     }
 
     /**
@@ -176,53 +159,14 @@ public final class Xbar {
      * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument
      */
     public static MappedLayer map(double[] weights, int inputs, int outputs, MappingOptions options, Circuit circuit) {
-        if (inputs < 1 || outputs < 1) {
-            throw new IllegalArgumentException("weights shape must be at least 1x1, got inputs=" + inputs + " outputs="
-                    + outputs);
-        }
-        if (weights == null) {
-            throw new IllegalArgumentException("weights must be given (" + inputs + "x" + outputs + " values)");
-        }
         if (options == null) {
-            throw new IllegalArgumentException("options must be given (e.g. MappingOptions.DEFAULT)");
+            throw new IllegalArgumentException("mapping options must be given (e.g. MappingOptions.DEFAULT)");
         }
-        requireCircuit(circuit);
-        QuantizedWeights q = Quantizer.weights(weights.clone(), inputs, outputs, options.weightBits(), options.encoding(),
-                false);
-        return new MappedLayer(LayerMapping.map(q, options, circuit.drive(), circuit.senseAt()), circuit);
-    }
-
-    private static void ohms(String name, double r) {
-        if (!Double.isFinite(r) || r < 0) {
-            throw new IllegalArgumentException(name + " resistance must be finite and >= 0 ohm, got " + r);
-        }
-    }
-
-    private static void shape(int rows, int cols) {
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("crossbar shape must be at least 1x1, got " + rows + "x" + cols);
-        }
-    }
-
-    private static void requireCircuit(Circuit circuit) {
         if (circuit == null) {
             throw new IllegalArgumentException("circuit must be given (e.g. Circuit.DEFAULT)");
         }
-    }
-
-    /** A checked copy: the crossbar must not change when the caller reuses its array. */
-    private static double[] conductances(int rows, int cols, double[] g) {
-        long n = (long) rows * cols;
-        if (g == null || g.length != n) {
-            throw new IllegalArgumentException("conductances must have " + rows + "x" + cols + " = " + n + " values, got "
-                    + (g == null ? "none" : g.length));
-        }
-        for (int k = 0; k < g.length; k++) {
-            if (!Double.isFinite(g[k]) || g[k] < 0) {
-                throw new IllegalArgumentException("conductances[" + (k / cols) + "][" + (k % cols) + "] = " + g[k]
-                        + " S; a conductance must be finite and >= 0");
-            }
-        }
-        return g.clone();
+        // The quantizer checks the shape and the values and keeps only its integer levels.
+        QuantizedWeights q = Quantizer.weights(weights, inputs, outputs, options.weightBits(), options.encoding(), false);
+        return new MappedLayer(LayerMapping.map(q, options, circuit.drive(), circuit.senseAt()), circuit);
     }
 }
