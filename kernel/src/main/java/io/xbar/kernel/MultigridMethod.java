@@ -159,10 +159,35 @@ final class MultigridMethod implements NodalMethod {
                 ws.x[k] = ws.b[k];
             }
         }
-        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", (x, y) -> fine.multiply(x, y, ws.mg.transposed[0]),
-                (x, r) -> branchResidual(v, x, r, ws.mg.transposed[0]), (r, z) -> multigrid.precondition(r, z, ws.mg), ws.b, ws.x, normA, maxCell * ConjugateGradient.normInf(v), options, kernels, ws.cg);
+        ConjugateGradient.Operator a = (x, y) -> fine.multiply(x, y, ws.mg.transposed[0]);
+        ConjugateGradient.Residual exact = (x, r) -> branchResidual(v, x, r, ws.mg.transposed[0]);
+        ConjugateGradient.Operator preconditioner = (r, z) -> multigrid.precondition(r, z, ws.mg);
+        double scale = maxCell * ConjugateGradient.normInf(v);
+        ConjugateGradient.Stats stats = ConjugateGradient.solve("multigrid-preconditioned CG", a, exact, preconditioner,
+                ws.b, ws.x, normA, scale, options, kernels, ws.cg);
+        // Each column is judged against its own current: when a column carries less than the
+        // largest cell current (cells far more conductive than the wires, or nearly idle columns),
+        // CG continues from the exact residual until the KCL imbalance is small beside it too.
+        outputs(ws.x, currents, null, null, ws.mg.transposed[0]);
+        double smallest = smallestNonzero(currents);
+        if (smallest < scale) {
+            ConjugateGradient.Stats more = ConjugateGradient.solve("multigrid-preconditioned CG", a, exact,
+                    preconditioner, ws.b, ws.x, normA, smallest, options, kernels, ws.cg);
+            stats = new ConjugateGradient.Stats(more.residual(), stats.iterations() + more.iterations());
+        }
         outputs(ws.x, currents, u, w, ws.mg.transposed[0]);
         return stats;
+    }
+
+    /** The smallest nonzero magnitude in {@code v}; {@code +Infinity} when every entry is 0. */
+    static double smallestNonzero(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double d : v) {
+            if (d != 0) {
+                m = Math.min(m, Math.abs(d));
+            }
+        }
+        return m;
     }
 
     /**
