@@ -63,10 +63,12 @@ public final class CrossbarSolver {
     /**
      * Programs the crossbar: {@code conductances} are the row-major {@code rows x cols} cell
      * conductances {@code g >= 0} in siemens (finite; 0 is an open cell). The array is copied.
+     *
+     * @throws IllegalArgumentException on a bad array, or conductances outside the range {@link Scaling} accepts
      */
     public ProgrammedCrossbar program(double[] conductances) {
         Checks.conductances(rows, cols, conductances, "conductances");
-        return new ProgrammedCrossbar(this, conductances.clone());
+        return new ProgrammedCrossbar(this, conductances);
     }
 
     public int rows() {

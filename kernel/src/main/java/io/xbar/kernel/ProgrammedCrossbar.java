@@ -13,16 +13,16 @@ public final class ProgrammedCrossbar {
     private final int rows;
     private final int cols;
     private final NodalMethod method;
+    private final Scaling scaling;
 
     ProgrammedCrossbar(CrossbarSolver structure, double[] conductances) {
         this.structure = structure;
         this.rows = structure.rows();
         this.cols = structure.cols();
-        Circuit c = structure.circuit();
-        double[] cell = new double[conductances.length];
-        for (int k = 0; k < cell.length; k++) {
-            cell[k] = c.cellConductance(conductances[k]);
-        }
+        // Solved scaled by powers of two (exact): conductances near 1 here, voltages near 1 per solve.
+        this.scaling = Scaling.of(rows, cols, structure.circuit(), conductances);
+        Circuit c = scaling.circuit();
+        double[] cell = scaling.cells();
         boolean wordLinesShorted = c.wordLine() == 0;
         boolean bitLinesShorted = c.bitLine() == 0;
         if (wordLinesShorted && bitLinesShorted) {
@@ -62,10 +62,16 @@ public final class ProgrammedCrossbar {
      */
     public Solution solve(double[] v, boolean nodeVoltages) {
         Checks.finiteBatch(v, 1, rows, "input voltages");
+        int b = scaling.voltageExponent(v, 0, rows, "input voltages");
+        double[] scaled = v.clone();
+        Scaling.scale(scaled, b);
         double[] currents = new double[cols];
         double[] u = nodeVoltages ? new double[rows * cols] : null;
         double[] w = nodeVoltages ? new double[rows * cols] : null;
-        ConjugateGradient.Stats s = method.solve(v, currents, u, w, method.workspace());
+        ConjugateGradient.Stats s = method.solve(scaled, currents, u, w, method.workspace());
+        Scaling.scale(currents, -scaling.exponent() - b);
+        Scaling.scale(u, -b);
+        Scaling.scale(w, -b);
         return new Solution(currents, s.residual(), s.iterations(), u, w);
     }
 
@@ -75,10 +81,14 @@ public final class ProgrammedCrossbar {
      */
     public double[] currents(double[] voltages, int batch) {
         Checks.finiteBatch(voltages, batch, rows, "input voltages");
+        int[] exponents = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            exponents[b] = scaling.voltageExponent(voltages, b * rows, rows, "input voltages [" + b + "]");
+        }
         double[] out = new double[batch * cols];
         int threads = Math.max(1, Math.min(structure.options().threads(), batch));
         if (threads == 1) {
-            solveRange(voltages, out, 0, batch);
+            solveRange(voltages, exponents, out, 0, batch);
             return out;
         }
         Thread[] workers = new Thread[threads];
@@ -89,7 +99,7 @@ public final class ProgrammedCrossbar {
             workers[t] = Thread.ofPlatform().name("xbar-solve-" + t).start(() -> {
                 try {
                     Parallel.serial(true);
-                    solveRange(voltages, out, from, to);
+                    solveRange(voltages, exponents, out, from, to);
                 } catch (RuntimeException e) {
                     synchronized (failure) {
                         failure[0] = e;
@@ -111,13 +121,15 @@ public final class ProgrammedCrossbar {
         return out;
     }
 
-    private void solveRange(double[] voltages, double[] out, int from, int to) {
+    private void solveRange(double[] voltages, int[] exponents, double[] out, int from, int to) {
         Object ws = method.workspace();
         double[] v = new double[rows];
         double[] currents = new double[cols];
         for (int b = from; b < to; b++) {
             System.arraycopy(voltages, b * rows, v, 0, rows);
+            Scaling.scale(v, exponents[b]);
             method.solve(v, currents, null, null, ws);
+            Scaling.scale(currents, -scaling.exponent() - exponents[b]);
             System.arraycopy(currents, 0, out, b * cols, cols);
         }
     }

@@ -64,9 +64,12 @@ public final class TransferMatrix {
     private final int cols;
     private final Circuit circuit;
     private final boolean transposed;
+    private final boolean nestedMethod;
     private final int threads;
-    private final SchurSweep sweep;      // null when nested dissection is used
-    private final NestedDissection nested;
+    // Built for the circuit scaled by 2^-exponent (see Scaling); rebuilt when conductances need another scale.
+    private int exponent;
+    private SchurSweep sweep;            // null when nested dissection is used
+    private NestedDissection nested;
     private final double[] result;       // T of the reciprocal network (null when not transposed)
     private final double[] work;         // transposed conductances (null when not transposed)
 
@@ -121,7 +124,7 @@ public final class TransferMatrix {
         this.cols = cols;
         this.circuit = circuit;
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-        boolean nestedMethod = switch (method) {
+        this.nestedMethod = switch (method) {
             case AUTO -> useNested(rows, cols, circuit);
             case NESTED -> true;
             case SWEEP -> false;
@@ -129,19 +132,29 @@ public final class TransferMatrix {
         if (nestedMethod) {
             this.transposed = false;
             this.threads = threads > 0 ? threads : cores;
-            this.nested = new NestedDissection(rows, cols, circuit, this.threads);
-            this.sweep = null;
         } else {
             // Strictly cheaper only, so that ties keep the crossbar's own orientation.
             this.transposed = flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH)
                     < flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH);
-            this.sweep = transposed ? SchurSweep.reciprocal(rows, cols, circuit) : SchurSweep.of(rows, cols, circuit);
-            this.nested = null;
             int n = transposed ? rows : cols;
             this.threads = threads > 0 ? threads : n < THREADING_SIZE ? 1 : cores;
         }
+        // Scaled for the wires alone until the first conductances arrive (only the wires' scale is known).
+        Scaling wires = Scaling.of(1, 1, circuit, new double[1]);
+        build(wires);
         result = transposed ? new double[rows * cols] : null;
         work = transposed ? new double[rows * cols] : null;
+    }
+
+    /** (Re)builds the elimination for the scaled circuit. */
+    private void build(Scaling s) {
+        exponent = s.exponent();
+        Circuit c = s.circuit();
+        if (nestedMethod) {
+            nested = new NestedDissection(rows, cols, c, threads);
+        } else {
+            sweep = transposed ? SchurSweep.reciprocal(rows, cols, c) : SchurSweep.of(rows, cols, c);
+        }
     }
 
     /**
@@ -188,7 +201,7 @@ public final class TransferMatrix {
 
     /** True when the transfer matrix is computed by nested dissection, false for the row sweep. */
     public boolean nestedDissection() {
-        return nested != null;
+        return nestedMethod;
     }
 
     private static double flops(int m, int n, double bitLineOhms, boolean bothEnds) {
@@ -244,6 +257,13 @@ public final class TransferMatrix {
             throw new IllegalArgumentException("transfer output must have " + rows + "x" + cols + " = "
                     + (rows * cols) + " values, got " + (out == null ? "none" : out.length));
         }
+        // T scales with the conductances: computed at 2^a times them (exact), then scaled back.
+        Scaling s = Scaling.of(rows, cols, circuit, conductances, exponent);
+        s.checkTransfer();
+        if (s.exponent() != exponent) {
+            build(s);
+        }
+        double[] scaled = s.cells();
         // Two or more cores: single-threaded BLAS calls side by side (independent subtrees, or the
         // carry beside the inverse) unless measured otherwise; OpenBLAS's own threads spin and
         // lose badly on shared cores.
@@ -259,14 +279,15 @@ public final class TransferMatrix {
         }
         try {
             if (nested != null) {
-                nested.transfer(conductances, out, progress);
+                nested.transfer(scaled, out, progress);
             } else if (transposed) {
-                transpose(conductances, rows, cols, work);
+                transpose(scaled, rows, cols, work);
                 sweep.transfer(work, result);
                 transpose(result, cols, rows, out);
             } else {
-                sweep.transfer(conductances, out);
+                sweep.transfer(scaled, out);
             }
+            Scaling.scale(out, -exponent);
         } finally {
             if (sweep != null) {
                 sweep.progress(null);
