@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Cells spanning 1e-12..1e2 S (and 1e-6..1 S) next to 2.5 ohm wires: cells far more conductive than
  * the wires starve the columns away from the driver, whose currents are then thousands of times
- * smaller than the largest cell current. Judged per column, not on the largest current.
+ * smaller than the largest cell current. Judged per column, not on the largest current; and up to
+ * the largest spread of conductances the solver accepts.
  */
 class ColumnAccuracyTest {
     /** The documented accuracy of output currents against the reference, per column. */
@@ -30,15 +31,18 @@ class ColumnAccuracyTest {
         return g;
     }
 
-    @ParameterizedTest(name = "{0}x{0} cells {1}..{2} S, log-uniform {3}")
+    @ParameterizedTest(name = "{0}x{0} cells {1}..{2} S, log-uniform {3}, wires {4} ohm")
     @CsvSource({
-        "32, 1e-12, 1e2, true", "32, 1e-12, 1e2, false", "32, 1e-6, 1, true", "32, 1e-6, 1, false",
-        "64, 1e-12, 1e2, true", "64, 1e-12, 1e2, false", "64, 1e-6, 1, true", "64, 1e-6, 1, false"})
-    void everyColumnMatchesTheReference(int size, double lo, double hi, boolean logUniform) {
+        "32, 1e-12, 1e2, true, 2.5", "32, 1e-12, 1e2, false, 2.5", "32, 1e-6, 1, true, 2.5", "32, 1e-6, 1, false, 2.5",
+        "64, 1e-12, 1e2, true, 2.5", "64, 1e-12, 1e2, false, 2.5", "64, 1e-6, 1, true, 2.5", "64, 1e-6, 1, false, 2.5",
+        // Near the accepted spread of 1e30 (Scaling.MAX_SPREAD): cells against wires, wires against cells.
+        "32, 1e-29, 1, true, 2.5", "32, 1e-20, 1e-4, true, 1e-6"})
+    void everyColumnMatchesTheReference(int size, double lo, double hi, boolean logUniform, double wires) {
         double[] g = cells(size * 31L + (logUniform ? 1 : 0), size, lo, hi, logUniform);
         double[] v = Crossbars.voltages(size, 1, size, 0.2);
-        Circuit[] circuits = {Circuit.DEFAULT, Circuit.DEFAULT.withSource(10).withSense(10),
-                Circuit.DEFAULT.withWordLine(0), Circuit.DEFAULT.withBitLine(0),
+        Circuit resistive = Circuit.DEFAULT.withWires(wires);
+        Circuit[] circuits = {resistive, resistive.withSource(10).withSense(10),
+                resistive.withWordLine(0), resistive.withBitLine(0),
                 Circuit.IDEAL.withSource(10).withSense(10)};
         for (Circuit c : circuits) {
             Solution s = CrossbarSolver.create(size, size, c).program(g).solve(v);
