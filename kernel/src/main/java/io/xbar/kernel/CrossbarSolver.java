@@ -71,6 +71,14 @@ public final class CrossbarSolver {
         return new ProgrammedCrossbar(this, conductances);
     }
 
+    /**
+     * Heap bytes of one programmed {@code rows x cols} crossbar and one solve on the multigrid path
+     * (the largest): about 44 doubles per cell (docs/solver.md) and the conductances.
+     */
+    public static double bytesNeeded(int rows, int cols) {
+        return Double.BYTES * 46.0 * rows * cols;
+    }
+
     public int rows() {
         return rows;
     }

@@ -80,7 +80,7 @@ public final class Scaling {
         for (int k = 0; k < ohms.length; k++) {
             if (ohms[k] > 0) {
                 int e = -log2(ohms[k]);
-                String name = names[k] + " = " + ohms[k] + " ohm";
+                String name = String.format(Locale.ROOT, "%s = %s ohm (%.3g S)", names[k], ohms[k], 1 / ohms[k]);
                 if (e > hi) {
                     hi = e;
                     hiName = name;
@@ -118,8 +118,8 @@ public final class Scaling {
         if (hi - lo > SPREAD_BITS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "conductances span about 1e%d (largest %s, smallest %s); xbar accepts nonzero conductances "
-                            + "(cells, and 1/r of each nonzero resistance) within a factor %.0e of each other "
-                            + "(an open cell is 0 S)", Math.round((hi - lo) * Math.log10(2)), hiName, loName, MAX_SPREAD));
+                            + "(cells, and 1/r of each nonzero resistance) within a factor 1e30 of each other "
+                            + "(an open cell is 0 S)", Math.round((hi - lo) * Math.log10(2)), hiName, loName));
         }
         int a = -hi;
         if (previous != null && Math.abs(previous - a) <= 8) {

@@ -65,6 +65,7 @@ public final class TransferMatrix {
     private final Circuit circuit;
     private final boolean transposed;
     private final boolean nestedMethod;
+    private final boolean heapLimited;
     private final int threads;
     // Built for the circuit scaled by 2^-exponent (see Scaling); rebuilt when conductances need another scale.
     private int exponent;
@@ -129,6 +130,7 @@ public final class TransferMatrix {
             case NESTED -> true;
             case SWEEP -> false;
         };
+        this.heapLimited = method == Method.AUTO && !nestedMethod && preferNested(rows, cols, circuit);
         if (nestedMethod) {
             this.transposed = false;
             this.threads = threads > 0 ? threads : cores;
@@ -183,20 +185,63 @@ public final class TransferMatrix {
 
     /**
      * Nested dissection needs resistive word and bit lines (a zero-ohm line is a merged node,
-     * which the row sweep handles exactly) and memory for its last merge; it is used where it
+     * which the row sweep handles exactly) and {@link #nestedBytes} of heap (else the row sweep runs
+     * and {@link #heapLimited()} says so); it is used where it
      * needs fewer flops than the row sweep (from about 50x50 for square crossbars; measured: the
      * sweep is faster at 48x48 and below, nested dissection from 64x64, 2 cores, 2026-12-02), or
      * always with {@code -Dxbar.transfer.method=nested}.
      */
     static boolean useNested(int rows, int cols, Circuit circuit) {
+        return preferNested(rows, cols, circuit)
+                && (METHOD.equals("nested") || nestedBytes(rows, cols) <= heapBudget());
+    }
+
+    /** The heap nested dissection may fill: the JVM's, or {@code -Dxbar.transfer.heap=BYTES} (tests of the fallback). */
+    static double heapBudget() {
+        String budget = System.getProperty("xbar.transfer.heap");
+        return budget == null ? Runtime.getRuntime().maxMemory() : Double.parseDouble(budget);
+    }
+
+    /** Nested dissection applies and is the cheaper method, memory aside. */
+    private static boolean preferNested(int rows, int cols, Circuit circuit) {
         if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD.equals("sweep")) {
             return false;
         }
-        if (METHOD.equals("nested")) {
-            return true;
-        }
-        return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4
-                && NestedDissection.cost(rows, cols, circuit) < sweepFlops(rows, cols, circuit);
+        return METHOD.equals("nested") || NestedDissection.cost(rows, cols, circuit) < sweepFlops(rows, cols, circuit);
+    }
+
+    /**
+     * Heap bytes nested dissection needs for an {@code rows x cols} transfer matrix: the peak working
+     * set of its last merge, {@code 12 (i^2 + i p + p^2)} bytes with {@code i = 2 max(M, N)} eliminated
+     * and {@code p = 2 (M + N)} kept nodes (about 2.5 times what 1024x1024 was measured to need),
+     * plus the {@code M x N} arrays of one call (conductances, their scaled copy, {@code T}).
+     * 4096x4096: about 6.0 GB; 20000x20000: about 144 GB.
+     */
+    public static double nestedBytes(int rows, int cols) {
+        return NestedDissection.bytes(rows, cols) + 3.0 * Double.BYTES * rows * cols;
+    }
+
+    /**
+     * Heap bytes of the row sweep: {@code 2 n^2} doubles for the Schur complement and its inverse
+     * ({@code n} the swept width) and about six {@code M x N} arrays.
+     */
+    public static double sweepBytes(int rows, int cols) {
+        double n = Math.max(rows, cols);
+        return Double.BYTES * (2 * n * n + 6.0 * rows * cols);
+    }
+
+    /**
+     * True when nested dissection would be used but does not fit the heap
+     * ({@link #nestedBytes} {@code > Runtime.maxMemory()}), so the much slower row sweep runs
+     * instead (see {@link #sweepSlowdown}); the caller should say so.
+     */
+    public boolean heapLimited() {
+        return heapLimited;
+    }
+
+    /** Work of the row sweep over that of nested dissection for this shape and circuit (0 when nested dissection does not apply). */
+    public double sweepSlowdown() {
+        return preferNested(rows, cols, circuit) ? sweepFlops(rows, cols, circuit) / NestedDissection.cost(rows, cols, circuit) : 0;
     }
 
     /** True when the transfer matrix is computed by nested dissection, false for the row sweep. */

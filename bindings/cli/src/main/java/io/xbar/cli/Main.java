@@ -45,6 +45,7 @@ public final class Main {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        HeapAdvice.reset();
         try {
             if (FlagSets.wantsHelp(rest)) {
                 int status = command.run(rest, out, err);
@@ -82,7 +83,7 @@ public final class Main {
             err.println("xbar " + command.name() + ": " + e.getMessage());
             return 2;
         } catch (OutOfMemoryError e) {
-            err.println("xbar " + command.name() + ": out of memory (raise the heap with XBAR_HEAP, e.g. XBAR_HEAP=16g)");
+            err.println("xbar " + command.name() + ": " + HeapAdvice.outOfMemory());
             return 1;
         } catch (Exception e) {
             err.println("xbar " + command.name() + ": internal error: " + e);
