@@ -59,6 +59,7 @@ public final class ProgrammedCrossbar {
      *
      * @param nodeVoltages also return the word-line and bit-line node voltages (row-major M x N)
      * @throws ConvergenceException if the KCL residual required by the contract cannot be reached
+     * @throws IllegalArgumentException for a bad vector, or one whose currents could exceed the double range ({@link Scaling})
      */
     public Solution solve(double[] v, boolean nodeVoltages) {
         Checks.finiteBatch(v, 1, rows, "input voltages");
@@ -78,6 +79,7 @@ public final class ProgrammedCrossbar {
     /**
      * Output currents for a batch: {@code voltages} is row-major {@code batch x rows}, the result
      * row-major {@code batch x cols}. Vectors are spread over {@code SolverOptions.threads()} threads.
+     * Every vector is checked ({@link Scaling#voltageExponent}) before any is solved.
      */
     public double[] currents(double[] voltages, int batch) {
         Checks.finiteBatch(voltages, batch, rows, "input voltages");
