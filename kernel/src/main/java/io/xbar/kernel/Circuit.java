@@ -79,9 +79,14 @@ public record Circuit(double wordLine, double bitLine, double source, double sen
 
     /**
      * The effective cell conductance {@code g' = g / (1 + g * r_access)} (series access
-     * transistor). Exact for {@code r_access = 0}.
+     * transistor). Exact for {@code r_access = 0}; {@code 1 / r_access} when {@code g * r_access}
+     * exceeds the double range (then {@code g'} equals it to the last bit).
      */
     public double cellConductance(double g) {
-        return access == 0 ? g : g / (1 + g * access);
+        if (access == 0) {
+            return g;
+        }
+        double product = g * access;
+        return product == Double.POSITIVE_INFINITY ? 1 / access : g / (1 + product);
     }
 }

@@ -65,10 +65,20 @@ public final class CrossbarSolver {
      * Programs the crossbar: {@code conductances} are the row-major {@code rows x cols} cell
      * conductances {@code g >= 0} in siemens (finite; 0 is an open cell). The array is read
      * while programming and not kept, so later changes to it do not reach the crossbar.
+     *
+     * @throws IllegalArgumentException on a bad array, or conductances outside the range {@link Scaling} accepts
      */
     public ProgrammedCrossbar program(double[] conductances) {
         Checks.conductances(rows, cols, conductances, "conductances");
         return new ProgrammedCrossbar(this, conductances);
+    }
+
+    /**
+     * Heap bytes of one programmed {@code rows x cols} crossbar and one solve on the multigrid path
+     * (the largest): about 44 doubles per cell (docs/solver.md) and the conductances.
+     */
+    public static double bytesNeeded(int rows, int cols) {
+        return Double.BYTES * 46.0 * rows * cols;
     }
 
     public int rows() {

@@ -259,21 +259,36 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
         // Iterative refinement on branch currents: chains of very conductive wires lose
         // eps * G_wire * |V| in the direct line solves; each step recovers what rounding allows.
         double normR = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
-        double target = options.currentTolerance() * maxCell * LineKernels.maxAbs(v);
-        for (int step = 0; step < 4 && normR > target; step++) {
-            iterations += solveSystem(ws.rl, ws.rh, ws.dx, ws.dh, ws);
-            for (int k = 0; k < ws.x.length; k++) {
-                ws.x[k] += ws.dx[k];
+        // First to the largest cell current, then, if a column carries less, to the smallest
+        // column current: each column's current is judged against itself.
+        double scale = maxCell * LineKernels.maxAbs(v);
+        boolean floor = false;
+        for (int pass = 0; pass < 2 && !floor; pass++) {
+            if (pass == 1) {
+                outputs(ws.x, ws.hubs, currents, null, null);
+                double smallest = MultigridMethod.smallestNonzero(currents);
+                if (!(smallest < scale)) {
+                    break;
+                }
+                scale = smallest;
             }
-            for (int p = 0; p < positions; p++) {
-                ws.hubs[p] += ws.dh[p];
+            double target = options.currentTolerance() * scale;
+            for (int step = 0; step < 4 && normR > target; step++) {
+                iterations += solveSystem(ws.rl, ws.rh, ws.dx, ws.dh, ws);
+                for (int k = 0; k < ws.x.length; k++) {
+                    ws.x[k] += ws.dx[k];
+                }
+                for (int p = 0; p < positions; p++) {
+                    ws.hubs[p] += ws.dh[p];
+                }
+                double next = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
+                if (next > 0.5 * normR) {
+                    normR = Math.min(normR, next);
+                    floor = true;
+                    break; // rounding floor
+                }
+                normR = next;
             }
-            double next = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
-            if (next > 0.5 * normR) {
-                normR = Math.min(normR, next);
-                break; // rounding floor
-            }
-            normR = next;
         }
         double normX = Math.max(LineKernels.maxAbs(ws.x), LineKernels.maxAbs(ws.hubs));
         double normB = Math.max(LineKernels.maxAbs(ws.bl), LineKernels.maxAbs(ws.bh));

@@ -167,12 +167,33 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         ws.v = v;
         ConjugateGradient.Stats stats;
         try {
-            stats = ws.cg.solve(ws.problem, ws.b, ws.x, maxCell * LineKernels.maxAbs(v));
+            double scale = maxCell * LineKernels.maxAbs(v);
+            stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale);
+            // Each column is judged against its own current: when a column carries less than the
+            // largest cell current (cells far more conductive than the wires, or nearly idle columns),
+            // CG continues from the exact residual until the KCL imbalance is small beside it too.
+            outputs(ws.x, currents, null, null, ws.mg.transposed[0]);
+            double smallest = smallestNonzero(currents);
+            if (smallest < scale) {
+                ConjugateGradient.Stats more = ws.cg.solve(ws.problem, ws.b, ws.x, smallest);
+                stats = new ConjugateGradient.Stats(more.residual(), stats.iterations() + more.iterations());
+            }
         } finally {
             ws.v = null;
         }
         outputs(ws.x, currents, u, w, ws.mg.transposed[0]);
         return stats;
+    }
+
+    /** The smallest nonzero magnitude in {@code v}; {@code +Infinity} when every entry is 0. */
+    static double smallestNonzero(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double d : v) {
+            if (d != 0) {
+                m = Math.min(m, Math.abs(d));
+            }
+        }
+        return m;
     }
 
     /**

@@ -13,16 +13,16 @@ public final class ProgrammedCrossbar {
     private final int rows;
     private final int cols;
     private final NodalMethod<?> method;
+    private final Scaling scaling;
 
     ProgrammedCrossbar(CrossbarSolver structure, double[] conductances) {
         this.structure = structure;
         this.rows = structure.rows();
         this.cols = structure.cols();
-        Circuit c = structure.circuit();
-        double[] cell = new double[conductances.length];
-        for (int k = 0; k < cell.length; k++) {
-            cell[k] = c.cellConductance(conductances[k]);
-        }
+        // Solved scaled by powers of two (exact): conductances near 1 here, voltages near 1 per solve.
+        this.scaling = Scaling.of(rows, cols, structure.circuit(), conductances);
+        Circuit c = scaling.circuit();
+        double[] cell = scaling.cells();
         boolean wordLinesShorted = c.wordLine() == 0;
         boolean bitLinesShorted = c.bitLine() == 0;
         if (wordLinesShorted && bitLinesShorted) {
@@ -59,13 +59,20 @@ public final class ProgrammedCrossbar {
      *
      * @param nodeVoltages also return the word-line and bit-line node voltages (row-major M x N)
      * @throws ConvergenceException if the KCL residual required by the contract cannot be reached
+     * @throws IllegalArgumentException for a bad vector, or one whose currents could exceed the double range ({@link Scaling})
      */
     public Solution solve(double[] v, boolean nodeVoltages) {
         Checks.finiteBatch(v, 1, rows, "input voltages");
+        int b = scaling.voltageExponent(v, 0, rows, "input voltages");
+        double[] scaled = v.clone();
+        Scaling.scale(scaled, b);
         double[] currents = new double[cols];
         double[] u = nodeVoltages ? new double[rows * cols] : null;
         double[] w = nodeVoltages ? new double[rows * cols] : null;
-        ConjugateGradient.Stats s = solveOnce(method, v, currents, u, w);
+        ConjugateGradient.Stats s = solveOnce(method, scaled, currents, u, w);
+        Scaling.scale(currents, -scaling.exponent() - b);
+        Scaling.scale(u, -b);
+        Scaling.scale(w, -b);
         return new Solution(currents, s.residual(), s.iterations(), u, w);
     }
 
@@ -77,23 +84,31 @@ public final class ProgrammedCrossbar {
     /**
      * Output currents for a batch: {@code voltages} is row-major {@code batch x rows}, the result
      * row-major {@code batch x cols}. The vectors are split in {@code SolverOptions.threads()} pieces
-     * solved on the kernel's worker pool ({@link Parallel}), each vector on one thread.
+     * solved on the kernel's worker pool ({@link Parallel}), each vector on one thread. Every vector
+     * is checked ({@link Scaling#voltageExponent}) before any is solved.
      */
     public double[] currents(double[] voltages, int batch) {
         Checks.finiteBatch(voltages, batch, rows, "input voltages");
+        int[] exponents = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            exponents[b] = scaling.voltageExponent(voltages, b * rows, rows, "input voltages [" + b + "]");
+        }
         double[] out = new double[batch * cols];
         Parallel.parts(batch, structure.options().threads(),
-                (from, to) -> solveRange(method, voltages, out, from, to));
+                (from, to) -> solveRange(method, voltages, exponents, out, from, to));
         return out;
     }
 
-    private <W> void solveRange(NodalMethod<W> method, double[] voltages, double[] out, int from, int to) {
+    private <W> void solveRange(NodalMethod<W> method, double[] voltages, int[] exponents, double[] out,
+                                int from, int to) {
         W ws = method.workspace();
         double[] v = new double[rows];
         double[] currents = new double[cols];
         for (int b = from; b < to; b++) {
             System.arraycopy(voltages, b * rows, v, 0, rows);
+            Scaling.scale(v, exponents[b]);
             method.solve(v, currents, null, null, ws);
+            Scaling.scale(currents, -scaling.exponent() - exponents[b]);
             System.arraycopy(currents, 0, out, b * cols, cols);
         }
     }

@@ -63,9 +63,13 @@ public final class TransferMatrix {
     private final int cols;
     private final Circuit circuit;
     private final boolean transposed;
+    private final boolean nestedMethod;
+    private final boolean heapLimited;
     private final int threads;
-    private final SchurSweep sweep;      // null when nested dissection is used
-    private final NestedDissection nested;
+    // Built for the circuit scaled by 2^-exponent (see Scaling); rebuilt when conductances need another scale.
+    private int exponent;
+    private SchurSweep sweep;            // null when nested dissection is used
+    private NestedDissection nested;
     private final double[] result;       // T of the reciprocal network (null when not transposed)
     private final double[] work;         // transposed conductances (null when not transposed)
 
@@ -120,27 +124,38 @@ public final class TransferMatrix {
         this.cols = cols;
         this.circuit = circuit;
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-        boolean nestedMethod = switch (method) {
+        this.nestedMethod = switch (method) {
             case AUTO -> useNested(rows, cols, circuit);
             case NESTED -> true;
             case SWEEP -> false;
         };
+        this.heapLimited = method == Method.AUTO && !nestedMethod && preferNested(rows, cols, circuit);
         if (nestedMethod) {
             this.transposed = false;
             this.threads = threads > 0 ? threads : cores;
-            this.nested = new NestedDissection(rows, cols, circuit, this.threads);
-            this.sweep = null;
         } else {
             // Strictly cheaper only, so that ties keep the crossbar's own orientation.
             this.transposed = flops(cols, rows, circuit.wordLine(), circuit.drive() == Drive.BOTH)
                     < flops(rows, cols, circuit.bitLine(), circuit.senseAt() == Sense.BOTH);
-            this.sweep = transposed ? SchurSweep.reciprocal(rows, cols, circuit) : SchurSweep.of(rows, cols, circuit);
-            this.nested = null;
             int n = transposed ? rows : cols;
             this.threads = threads > 0 ? threads : n < THREADING_SIZE ? 1 : cores;
         }
+        // Scaled for the wires alone until the first conductances arrive (only the wires' scale is known).
+        Scaling wires = Scaling.of(1, 1, circuit, new double[1]);
+        build(wires);
         result = transposed ? new double[rows * cols] : null;
         work = transposed ? new double[rows * cols] : null;
+    }
+
+    /** (Re)builds the elimination for the scaled circuit. */
+    private void build(Scaling s) {
+        exponent = s.exponent();
+        Circuit c = s.circuit();
+        if (nestedMethod) {
+            nested = new NestedDissection(rows, cols, c, threads);
+        } else {
+            sweep = transposed ? SchurSweep.reciprocal(rows, cols, c) : SchurSweep.of(rows, cols, c);
+        }
     }
 
     /**
@@ -169,25 +184,68 @@ public final class TransferMatrix {
 
     /**
      * Nested dissection needs resistive word and bit lines (a zero-ohm line is a merged node,
-     * which the row sweep handles exactly) and memory for its last merge; it is used where it
-     * needs fewer flops than the row sweep (from about 50x50 for square crossbars, where the
-     * measured crossover between 48x48 and 64x64 lies too), or
+     * which the row sweep handles exactly) and {@link #nestedBytes} of heap (else the row sweep runs
+     * and {@link #heapLimited()} says so); it is used where it
+     * needs fewer flops than the row sweep (from about 50x50 for square crossbars; measured: the
+     * sweep is faster at 48x48 and below, nested dissection from 64x64, 2 cores, 2026-12-02), or
      * always with {@code -Dxbar.transfer.method=nested} ({@link Tuning#transferMethod}).
      */
     static boolean useNested(int rows, int cols, Circuit circuit) {
+        return preferNested(rows, cols, circuit)
+                && (METHOD == Method.NESTED || nestedBytes(rows, cols) <= heapBudget());
+    }
+
+    /** The heap nested dissection may fill: the JVM's, or {@code -Dxbar.transfer.heap=BYTES} (tests of the fallback). */
+    static double heapBudget() {
+        String budget = System.getProperty("xbar.transfer.heap");
+        return budget == null ? Runtime.getRuntime().maxMemory() : Double.parseDouble(budget);
+    }
+
+    /** Nested dissection applies and is the cheaper method, memory aside. */
+    private static boolean preferNested(int rows, int cols, Circuit circuit) {
         if (circuit.wordLine() <= 0 || circuit.bitLine() <= 0 || METHOD == Method.SWEEP) {
             return false;
         }
-        if (METHOD == Method.NESTED) {
-            return true;
-        }
-        return NestedDissection.bytes(rows, cols) < Runtime.getRuntime().maxMemory() / 4
-                && NestedDissection.cost(rows, cols, circuit) < sweepFlops(rows, cols, circuit);
+        return METHOD == Method.NESTED || NestedDissection.cost(rows, cols, circuit) < sweepFlops(rows, cols, circuit);
+    }
+
+    /**
+     * Heap bytes nested dissection needs for an {@code rows x cols} transfer matrix: the peak working
+     * set of its last merge, {@code 12 (i^2 + i p + p^2)} bytes with {@code i = 2 max(M, N)} eliminated
+     * and {@code p = 2 (M + N)} kept nodes (about 2.5 times what 1024x1024 was measured to need),
+     * plus the {@code M x N} arrays of one call (conductances, their scaled copy, {@code T}).
+     * 4096x4096: about 6.0 GB; 20000x20000: about 144 GB.
+     */
+    public static double nestedBytes(int rows, int cols) {
+        return NestedDissection.bytes(rows, cols) + 3.0 * Double.BYTES * rows * cols;
+    }
+
+    /**
+     * Heap bytes of the row sweep: {@code 2 n^2} doubles for the Schur complement and its inverse
+     * ({@code n} the swept width) and about six {@code M x N} arrays.
+     */
+    public static double sweepBytes(int rows, int cols) {
+        double n = Math.max(rows, cols);
+        return Double.BYTES * (2 * n * n + 6.0 * rows * cols);
+    }
+
+    /**
+     * True when nested dissection would be used but does not fit the heap
+     * ({@link #nestedBytes} {@code > Runtime.maxMemory()}), so the much slower row sweep runs
+     * instead (see {@link #sweepSlowdown}); the caller should say so.
+     */
+    public boolean heapLimited() {
+        return heapLimited;
+    }
+
+    /** Work of the row sweep over that of nested dissection for this shape and circuit (0 when nested dissection does not apply). */
+    public double sweepSlowdown() {
+        return preferNested(rows, cols, circuit) ? sweepFlops(rows, cols, circuit) / NestedDissection.cost(rows, cols, circuit) : 0;
     }
 
     /** True when the transfer matrix is computed by nested dissection, false for the row sweep. */
     public boolean nestedDissection() {
-        return nested != null;
+        return nestedMethod;
     }
 
     private static double flops(int m, int n, double bitLineOhms, boolean bothEnds) {
@@ -243,6 +301,13 @@ public final class TransferMatrix {
             throw new IllegalArgumentException("transfer output must have " + rows + "x" + cols + " = "
                     + (rows * cols) + " values, got " + (out == null ? "none" : out.length));
         }
+        // T scales with the conductances: computed at 2^a times them (exact), then scaled back.
+        Scaling s = Scaling.of(rows, cols, circuit, conductances, exponent);
+        s.checkTransfer();
+        if (s.exponent() != exponent) {
+            build(s);
+        }
+        double[] scaled = s.cells();
         // Two or more cores: single-threaded BLAS calls side by side (independent subtrees, or the
         // carry beside the inverse) unless measured otherwise; OpenBLAS's own threads spin and
         // lose badly on shared cores.
@@ -258,14 +323,15 @@ public final class TransferMatrix {
         }
         try {
             if (nested != null) {
-                nested.transfer(conductances, out, progress);
+                nested.transfer(scaled, out, progress);
             } else if (transposed) {
-                transpose(conductances, rows, cols, work);
+                transpose(scaled, rows, cols, work);
                 sweep.transfer(work, result);
                 transpose(result, cols, rows, out);
             } else {
-                sweep.transfer(conductances, out);
+                sweep.transfer(scaled, out);
             }
+            Scaling.scale(out, -exponent);
         } finally {
             if (sweep != null) {
                 sweep.progress(null);

@@ -1,6 +1,7 @@
 // DeviceFlags: the device flags (--g-on --g-off --v-read, MODEL.md section 5) with their defaults and checks.
 package io.xbar.cli;
 
+import io.xbar.kernel.Scaling;
 import java.util.Set;
 
 /**
@@ -60,6 +61,19 @@ public record DeviceFlags(double gOn, double gOff, double vRead) {
         }
         if (!(vRead > 0)) {
             throw new UsageException("--v-read: " + vRead + " must be > 0 V");
+        }
+        // The solver's accepted range (conductance spread, currents within the double range) on the
+        // tiles these cells are programmed into.
+        try {
+            Scaling.checkDevice(gOn, gOff, vRead, MappingFlags.tile(flags)[0], CircuitFlags.parse(flags));
+        } catch (IllegalArgumentException e) {
+            StringBuilder named = new StringBuilder();
+            for (String f : new String[] {"g-on", "g-off", "v-read"}) {
+                if (flags.has(f)) {
+                    named.append(named.isEmpty() ? "" : " ").append("--").append(f).append(' ').append(flags.string(f, ""));
+                }
+            }
+            throw new UsageException((named.isEmpty() ? "device defaults" : named) + ": " + e.getMessage(), e);
         }
         return new DeviceFlags(gOn, gOff, vRead);
     }

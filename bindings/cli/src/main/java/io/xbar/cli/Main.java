@@ -51,6 +51,7 @@ public final class Main {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        HeapAdvice.reset();
         try {
             if (FlagSets.wantsHelp(rest)) {
                 int status = command.run(rest, out, err);
@@ -93,7 +94,7 @@ public final class Main {
                     + io.xbar.io.AtomicFiles.reason(e));
             return 2;
         } catch (OutOfMemoryError e) {
-            err.println("xbar " + command.name() + ": out of memory (raise the heap with XBAR_HEAP, e.g. XBAR_HEAP=16g)");
+            err.println("xbar " + command.name() + ": " + HeapAdvice.outOfMemory());
             return 1;
         } catch (Exception e) {
             err.println("xbar " + command.name() + ": internal error: " + e);

@@ -107,8 +107,14 @@ public final class SolveCommand implements Command {
         int cols = g.cols();
         int batch = v.batch();
 
-        ProgrammedCrossbar crossbar = CrossbarSolver.create(rows, cols, circuit).withOptions(options)
-                .program(g.values());
+        HeapAdvice.need(CrossbarSolver.bytesNeeded(rows, cols) + Double.BYTES * (2.0 * rows * cols
+                + 2.0 * batch * (rows + cols) + (nodeFiles.isEmpty() ? 0 : 2.0 * batch * rows * cols)));
+        ProgrammedCrossbar crossbar;
+        try {
+            crossbar = CrossbarSolver.create(rows, cols, circuit).withOptions(options).program(g.values());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--conductances " + g.file() + ": " + e.getMessage(), e);
+        }
         double[] voltages = v.values();
         double[] currents;
         double[] u = null;
@@ -132,6 +138,9 @@ public final class SolveCommand implements Command {
         } catch (ConvergenceException e) {
             err.println("xbar solve: the solver did not converge: " + e.getMessage());
             return 1;
+        } catch (IllegalArgumentException e) {
+            // Checked before any solve: inputs whose currents would leave the double range.
+            throw new UsageException("--inputs " + v.file() + ": " + e.getMessage(), e);
         }
 
         // The node-voltage files go first and are removed again if a later write fails.

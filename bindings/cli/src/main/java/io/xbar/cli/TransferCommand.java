@@ -54,11 +54,26 @@ public final class TransferCommand implements Command {
         }
         Path output = ArrayFiles.output(flags, "out");
         ArrayFiles.Conductances g = ArrayFiles.conductances(flags, "conductances");
-        double[] t = new double[g.rows() * g.cols()];
+        int rows = g.rows();
+        int cols = g.cols();
+        TransferMatrix transfer = new TransferMatrix(rows, cols, circuit, threads);
+        double arrays = 2.0 * Double.BYTES * rows * cols; // the file's array and its values
+        double fast = TransferMatrix.nestedBytes(rows, cols) + arrays;
+        HeapAdvice.need(transfer.nestedDissection() || transfer.heapLimited() ? fast
+                : TransferMatrix.sweepBytes(rows, cols) + arrays);
+        if (transfer.heapLimited()) {
+            err.println(String.format(java.util.Locale.ROOT, "xbar transfer: warning: the fast method (nested dissection) "
+                    + "needs about %s of heap, which holds %s; the row sweep runs instead, about %.0fx the work "
+                    + "(XBAR_HEAP=%s avoids this)", HeapAdvice.size(fast), HeapAdvice.size(HeapAdvice.heap()),
+                    transfer.sweepSlowdown(), HeapAdvice.heapFor(fast)));
+        }
+        double[] t = new double[rows * cols];
         ProgressBar bar = ProgressBar.on(err);
         try {
-            new TransferMatrix(g.rows(), g.cols(), circuit, threads).compute(g.values(), t,
-                    f -> bar.show(f, String.format(java.util.Locale.ROOT, "transfer %dx%d %3.0f%%", g.rows(), g.cols(), 100 * f)));
+            transfer.compute(g.values(), t,
+                    f -> bar.show(f, String.format(java.util.Locale.ROOT, "transfer %dx%d %3.0f%%", rows, cols, 100 * f)));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--conductances " + g.file() + ": " + e.getMessage(), e);
         } finally {
             bar.finish();
         }
