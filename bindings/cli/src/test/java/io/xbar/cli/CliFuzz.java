@@ -172,6 +172,20 @@ final class CliFuzz {
             return finish(p, stdin, timeoutMillis);
         }
 
+        /**
+         * How long a child run of a small input may take before it counts as a hang: 8 s, or more on a
+         * loaded machine (three times a child {@code xbar help} plus 2 s; measured once).
+         */
+        long hangTimeout() {
+            synchronized (CliFuzz.class) {
+                if (childBaseline < 0) {
+                    Run r = finish(start(List.of("help"), false), null, 120_000);
+                    childBaseline = r.millis();
+                }
+                return Math.max(8_000, 3 * childBaseline + 2_000);
+            }
+        }
+
         Process start(List<String> args, boolean pipeStdin) {
             lastArgs = List.copyOf(args);
             List<String> command = new ArrayList<>(childCommand());
@@ -272,7 +286,9 @@ final class CliFuzz {
             }
             if (r.status() != 0) {
                 List<String> lines = r.errLines();
-                if (lines.size() != 1 && !stackTrace) {
+                if (stackTrace) {
+                    // reported above
+                } else if (lines.size() != 1) {
                     fail("stderr not one line", "a failed run (exit " + r.status() + ") must print one line, got " + lines.size()
                             + ": " + abbreviate(r.err(), 600));
                 } else if (!lines.get(0).startsWith("xbar")) {
@@ -481,6 +497,7 @@ final class CliFuzz {
     }
 
     private static List<String> childCommandCache;
+    private static long childBaseline = -1;
 
     /** {@code java [xbar's JVM flags] -cp <this module and its dependencies> io.xbar.cli.Main}, as the launcher runs it. */
     static synchronized List<String> childCommand() {

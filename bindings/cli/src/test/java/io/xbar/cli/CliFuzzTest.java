@@ -24,13 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>System properties: {@code xbar.fuzz.seed} (default fixed), {@code xbar.fuzz.seconds} (time
  * budget, default 60; families share it equally by elapsed time), {@code xbar.fuzz.attempts}
  * (cap on attempts), {@code xbar.fuzz.family} and {@code xbar.fuzz.attempt} (replay one attempt, as
- * printed with every failure). Each family first walks its curated cases (the ones issue 12 found
- * by hand), then generates random ones.
+ * printed with every failure), {@code xbar.fuzz.verbose} (one line per attempt). Each family's
+ * curated cases (the ones issue 12 found by hand) always run; generated ones fill the budget.
  */
 class CliFuzzTest {
     /** One family of attempts. */
     interface Family {
         String name();
+
+        /** The number of curated cases: attempts {@code 0 .. curated() - 1}; the default run always runs them all. */
+        int curated();
 
         /** Runs attempt {@code a.number} (curated cases first, then random ones). */
         void attempt(CliFuzz.Attempt a) throws Exception;
@@ -65,14 +68,27 @@ class CliFuzzTest {
             next.put(f.name(), onlyAttempt == null ? 0 : onlyAttempt);
         }
         long budget = (long) (seconds * 1e9);
+        boolean verbose = Boolean.getBoolean("xbar.fuzz.verbose");
         long start = System.nanoTime();
         long attempts = 0;
-        while (attempts < maxAttempts && System.nanoTime() - start < budget && !families.isEmpty()) {
-            // The family that has had the least time so far goes next: the budget is shared by time, not count.
-            Family f = families.stream().min(Comparator.comparingLong(x -> spent.get(x.name()))).orElseThrow();
+        // Phase 1: every family's curated cases (the hand-found ones of issue 12), whatever the budget; they are few,
+        // and quick once the bugs they target are fixed. Phase 2: generated cases until the budget is spent.
+        Map<String, Long> spentGenerating = new LinkedHashMap<>();
+        families.forEach(f -> spentGenerating.put(f.name(), 0L));
+        while (attempts < maxAttempts && !families.isEmpty()) {
+            Family f = families.stream().filter(x -> next.get(x.name()) < x.curated()).findFirst().orElse(null);
+            boolean generating = f == null;
+            if (generating) {
+                if (System.nanoTime() - start >= budget) {
+                    break;
+                }
+                // The family that has had the least time so far goes next: the budget is shared by time, not count.
+                f = families.stream().min(Comparator.comparingLong(x -> spentGenerating.get(x.name()))).orElseThrow();
+            }
             int number = next.get(f.name());
             CliFuzz.Attempt a = fuzz.attempt(f.name(), number);
             long t0 = System.nanoTime();
+            int failuresBefore = fuzz.failures.size();
             try {
                 f.attempt(a);
             } catch (Exception | AssertionError e) {
@@ -80,7 +96,15 @@ class CliFuzzTest {
             } finally {
                 deleteTree(a.dir);
             }
-            spent.merge(f.name(), System.nanoTime() - t0, Long::sum);
+            long took = System.nanoTime() - t0;
+            spent.merge(f.name(), took, Long::sum);
+            if (generating) {
+                spentGenerating.merge(f.name(), took, Long::sum);
+            }
+            if (verbose) {
+                System.out.printf("%s %d %s: %s (%d ms)%n", f.name(), number, a.label,
+                        fuzz.failures.size() > failuresBefore ? "FAILED" : "ok", took / 1_000_000);
+            }
             next.put(f.name(), number + 1);
             attempts++;
             if (onlyAttempt != null) {

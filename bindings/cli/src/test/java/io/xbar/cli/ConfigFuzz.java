@@ -28,6 +28,11 @@ final class ConfigFuzz implements CliFuzzTest.Family {
             "{\"r-wl\": 1}", "\n\n{}\n"};
 
     @Override
+    public int curated() {
+        return 6;
+    }
+
+    @Override
     public String name() {
         return "config";
     }
@@ -71,7 +76,7 @@ final class ConfigFuzz implements CliFuzzTest.Family {
                 "--out", a.path("o_I.npy").toString(), "--config", config));
         args.addAll(flags);
         CliFuzz.Snapshot before = a.snapshot();
-        CliFuzz.Run r = child ? a.child(args, null, 12_000) : a.run(args.toArray(String[]::new));
+        CliFuzz.Run r = child ? a.child(args, null, a.hangTimeout()) : a.run(args.toArray(String[]::new));
         boolean ok = mention == null ? a.checkRun(r, expect) : a.checkRun(r, expect, mention);
         a.checkChanges(before, p -> p.equals("o_I.npy"));
         if (!ok && Files.exists(a.path("o_I.npy"))) {

@@ -21,6 +21,11 @@ import java.util.Random;
  */
 final class ExtremeValueFuzz implements CliFuzzTest.Family {
     @Override
+    public int curated() {
+        return 6;
+    }
+
+    @Override
     public String name() {
         return "extremes";
     }
@@ -191,7 +196,7 @@ final class ExtremeValueFuzz implements CliFuzzTest.Family {
         Path x = a.npy("i_X.npy", CliFuzz.uniform(rnd, batch * k, 0, 1), batch, k);
         Path y0 = a.path("o_Y0.npy");
         Path y = a.path("o_Y.npy");
-        String tile = (2 + rnd.nextInt(7)) + "x" + (4 + rnd.nextInt(29));
+        String tile = (2 + rnd.nextInt(7)) + "x" + (14 + rnd.nextInt(29));
         CliFuzz.Run base = a.run("mvm", "--weights", w.toString(), "--inputs", x.toString(), "--out", y0.toString(), "--tile", tile);
         if (!a.checkRun(base, CliFuzz.Expect.SUCCESS)) {
             return;

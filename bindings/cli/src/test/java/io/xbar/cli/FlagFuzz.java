@@ -28,6 +28,11 @@ final class FlagFuzz implements CliFuzzTest.Family {
             "+2", "0b1", "\t2"};
 
     @Override
+    public int curated() {
+        return FuzzWorkloads.COMMANDS.size();
+    }
+
+    @Override
     public String name() {
         return "flags";
     }

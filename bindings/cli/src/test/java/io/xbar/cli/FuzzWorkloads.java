@@ -170,7 +170,8 @@ final class FuzzWorkloads {
                 double[] x = CliFuzz.uniform(rnd, batch * k, 0, 1);
                 Path wFile = a.npy("i_W.npy", w, k, outputs);
                 Path xFile = a.npy("i_X.npy", x, batch, k);
-                List<String> tile = List.of("--tile", (2 + rnd.nextInt(7)) + "x" + (2 + rnd.nextInt(40)));
+                // At least 14 columns: one output's column group (7 magnitude slices x 2 halves at the default 8 bits, differential).
+                List<String> tile = List.of("--tile", (2 + rnd.nextInt(7)) + "x" + (14 + rnd.nextInt(40)));
                 List<String> args = new ArrayList<>();
                 switch (command) {
                     case "mvm" -> {

@@ -24,6 +24,11 @@ final class InterruptFuzz implements CliFuzzTest.Family {
     private static final Pattern STACK = Pattern.compile("^\\s+at [\\w$.]+\\(|Exception|Error:", Pattern.MULTILINE);
 
     @Override
+    public int curated() {
+        return 4;
+    }
+
+    @Override
     public String name() {
         return "interrupts";
     }
@@ -35,32 +40,32 @@ final class InterruptFuzz implements CliFuzzTest.Family {
         Random rnd = a.rnd;
         switch (command) {
             case "solve" -> {
-                int m = 32;
-                int n = 32;
-                int batch = 5_000 + rnd.nextInt(10_000);
+                int m = 8;
+                int n = 64;
+                int batch = 4_000 + rnd.nextInt(8_000);
                 Path g = a.npy("i_G.npy", CliFuzz.conductances(rnd, m, n, 1e-6, 1e-4), m, n);
                 Path v = a.dir.resolve("i_V.npy");
                 io.xbar.io.Npy.write(v, CliFuzz.uniform(rnd, batch * m, 0, 0.2), batch, m);
-                a.note("i_V.npy = float64 (" + batch + ", 32) uniform in [0, 0.2)");
+                a.note("i_V.npy = float64 (" + batch + ", " + m + ") uniform in [0, 0.2)");
                 return new Job(List.of("solve", "--conductances", g.toString(), "--inputs", v.toString(), "--out",
                         a.path("o_I.npy").toString(), "--threads", "1"), "o_I.npy", new int[] {batch, n});
             }
             case "map" -> {
-                int k = 128 + rnd.nextInt(256);
-                int outputs = 64 + rnd.nextInt(128);
+                int k = 64 + rnd.nextInt(128);
+                int outputs = 32 + rnd.nextInt(64);
                 Path w = a.npy("i_W.npy", CliFuzz.uniform(rnd, k * outputs, -1, 1), k, outputs);
                 return new Job(List.of("map", "--weights", w.toString(), "--out", a.path("o_map").toString(), "--tile", "32x32",
                         "--threads", "1"), "o_map", null);
             }
             case "export" -> {
-                int m = 150 + rnd.nextInt(150);
+                int m = 60 + rnd.nextInt(90);
                 Path g = a.npy("i_G.npy", CliFuzz.conductances(rnd, m, m, 1e-6, 1e-4), m, m);
                 Path v = a.npy("i_V.npy", CliFuzz.uniform(rnd, m, 0, 0.2), m);
                 return new Job(List.of("spice", "export", "--conductances", g.toString(), "--inputs", v.toString(), "--out",
                         a.path("o_net.cir").toString()), "o_net.cir", null);
             }
             default -> {
-                int m = 100 + rnd.nextInt(100);
+                int m = 60 + rnd.nextInt(60);
                 Path g = a.npy("i_G.npy", CliFuzz.conductances(rnd, m, m, 1e-6, 1e-4), m, m);
                 return new Job(List.of("transfer", "--conductances", g.toString(), "--out", a.path("o_T.npy").toString(),
                         "--threads", "1"), "o_T.npy", new int[] {m, m});

@@ -27,6 +27,11 @@ import java.util.Random;
  */
 final class NetlistFuzz implements CliFuzzTest.Family {
     @Override
+    public int curated() {
+        return 4;
+    }
+
+    @Override
     public String name() {
         return "netlists";
     }
@@ -335,7 +340,7 @@ final class NetlistFuzz implements CliFuzzTest.Family {
     @Override
     public void attempt(CliFuzz.Attempt a) throws Exception {
         Random rnd = a.rnd;
-        int kind = a.number < 4 ? a.number : rnd.nextInt(10);
+        int kind = a.number < 4 ? a.number : 2 + rnd.nextInt(8);
         switch (kind) {
             case 0 -> curatedUnicode(a);
             case 1 -> curatedTinyResistor(a);

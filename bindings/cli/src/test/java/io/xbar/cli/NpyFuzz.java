@@ -23,6 +23,11 @@ final class NpyFuzz implements CliFuzzTest.Family {
             "<f8\u0000", "", "<f" + "9".repeat(30)};
 
     @Override
+    public int curated() {
+        return 8;
+    }
+
+    @Override
     public String name() {
         return "npy";
     }
@@ -301,7 +306,7 @@ final class NpyFuzz implements CliFuzzTest.Family {
         List<String> args = new ArrayList<>(List.of("solve", "--conductances", g, "--inputs", vFile.toString(), "--out", out.toString()));
         args.addAll(FuzzWorkloads.circuitArgs(p.circuit));
         CliFuzz.Snapshot before = a.snapshot();
-        CliFuzz.Run r = inProcess ? a.run(args.toArray(String[]::new)) : a.child(args, stdin, 12_000);
+        CliFuzz.Run r = inProcess ? a.run(args.toArray(String[]::new)) : a.child(args, stdin, a.hangTimeout());
         boolean ok = a.checkRun(r, expect, mention);
         a.checkChanges(before, q -> q.equals("o_I.npy"));
         checkResult(a, p, r, ok, out);
