@@ -69,7 +69,7 @@ final class CliFuzz {
     }
 
     /** One violation with everything needed to reproduce it. */
-    record Failure(String family, int attempt, String kind, String detail, String repro) {
+    record Failure(String family, int attempt, String kind, String category, String detail, String repro) {
     }
 
     /** What one run printed and returned; {@code status} is -1 when it did not end within its time. */
@@ -115,6 +115,8 @@ final class CliFuzz {
         final Random rnd;
         final List<String> inputs = new ArrayList<>();
         String label = "";
+        /** Groups the report's distinct failures beyond family and kind (for example the output-path scenario). */
+        String category = "";
         List<String> lastArgs = List.of();
         String lastStdin = null;
         private final List<String> problems = new ArrayList<>();
@@ -252,7 +254,7 @@ final class CliFuzz {
             for (String in : inputs) {
                 repro.append("  ").append(in.replace(dir.toString(), "$DIR")).append('\n');
             }
-            failures.add(new Failure(family, number, kind, detail.replace(dir.toString(), "$DIR"),
+            failures.add(new Failure(family, number, kind, category, detail.replace(dir.toString(), "$DIR"),
                     repro.toString().replace(dir.toString(), "$DIR")));
         }
 

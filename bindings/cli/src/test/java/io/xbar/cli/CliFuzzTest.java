@@ -79,7 +79,9 @@ class CliFuzzTest {
             Family f = families.stream().filter(x -> next.get(x.name()) < x.curated()).findFirst().orElse(null);
             boolean generating = f == null;
             if (generating) {
-                if (System.nanoTime() - start >= budget) {
+                // Generated cases get the rest of the budget, and at least a quarter of it however long the curated took.
+                long generatedSoFar = spentGenerating.values().stream().mapToLong(Long::longValue).sum();
+                if (System.nanoTime() - start >= budget && generatedSoFar >= budget / 4) {
                     break;
                 }
                 // The family that has had the least time so far goes next: the budget is shared by time, not count.
@@ -125,7 +127,7 @@ class CliFuzzTest {
         b.append('\n');
         Map<String, List<CliFuzz.Failure>> distinct = new LinkedHashMap<>();
         for (CliFuzz.Failure f : fuzz.failures) {
-            distinct.computeIfAbsent(f.family() + ": " + f.kind(), k -> new ArrayList<>()).add(f);
+            distinct.computeIfAbsent(f.family() + ": " + f.kind() + (f.category().isEmpty() ? "" : " [" + f.category() + "]"), k -> new ArrayList<>()).add(f);
         }
         b.append(fuzz.failures.size()).append(" violations, ").append(distinct.size()).append(" distinct (family: kind)\n");
         for (Map.Entry<String, List<CliFuzz.Failure>> e : distinct.entrySet()) {

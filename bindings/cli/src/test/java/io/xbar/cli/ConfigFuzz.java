@@ -153,6 +153,7 @@ final class ConfigFuzz implements CliFuzzTest.Family {
     private void trailing(CliFuzz.Attempt a, String tail) throws Exception {
         Setup s = setup(a);
         a.label = "trailing text " + CliFuzz.quote(tail);
+        a.category = "trailing text";
         Path config = a.text("i_config.json", "{\"r-wl\": 2.5}" + tail);
         solve(a, s, config.toString(), List.of(), CliFuzz.Expect.REFUSED, false, "i_config.json");
     }
@@ -219,6 +220,7 @@ final class ConfigFuzz implements CliFuzzTest.Family {
     private void special(CliFuzz.Attempt a, String what) throws Exception {
         Setup s = setup(a);
         a.label = "special " + what;
+        a.category = a.label;
         String config;
         boolean child = false;
         String mention;

@@ -33,6 +33,7 @@ final class ExtremeValueFuzz implements CliFuzzTest.Family {
     @Override
     public void attempt(CliFuzz.Attempt a) throws Exception {
         Random rnd = a.rnd;
+        a.category = a.number < curated() ? "curated " + a.number : "";
         switch (a.number) {
             case 0 -> scaledSolve(a, 1, 1e308 / 0.2, false, 3, 6);
             case 1 -> scaledSolve(a, 1, 1e161 / 0.2, false, 3, 6);

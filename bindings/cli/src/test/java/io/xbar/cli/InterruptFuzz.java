@@ -25,7 +25,7 @@ final class InterruptFuzz implements CliFuzzTest.Family {
 
     @Override
     public int curated() {
-        return 4;
+        return 3;
     }
 
     @Override
@@ -78,9 +78,10 @@ final class InterruptFuzz implements CliFuzzTest.Family {
         Random rnd = a.rnd;
         String command = COMMANDS[a.number < COMMANDS.length ? a.number : rnd.nextInt(COMMANDS.length)];
         String signal = SIGNALS[a.number < SIGNALS.length ? a.number : rnd.nextInt(SIGNALS.length)];
-        boolean onTemporary = a.number < 4 || rnd.nextInt(3) > 0;
+        boolean onTemporary = a.number < 3 || rnd.nextInt(3) > 0;
         long delay = 200 + rnd.nextInt(2500);
         Job job = job(a, command);
+        a.category = "SIG" + signal;
         a.label = "SIG" + signal + " during " + command + (onTemporary ? " when a temporary appears" : " after " + delay + " ms");
         CliFuzz.Snapshot before = a.snapshot();
         a.lastArgs = job.args();

@@ -404,6 +404,7 @@ final class NetlistFuzz implements CliFuzzTest.Family {
     /** Item 11: ASCII case folding only; {@code ı1} and {@code I1} are two nodes, a KELVIN SIGN is no kilo. */
     private void curatedUnicode(CliFuzz.Attempt a) throws Exception {
         a.label = "unicode names";
+        a.category = a.label;
         String text = "unicode names\nV1 I1 0 1\nR1 I1 ı1 1\u212A\nR2 ı1 0 1k\nRı3 i1 0 2\nRI3 ı1 0 1\n.end\n";
         // V1 fixes I1 = i1 = 1 V; R1 = 1 ohm (the KELVIN SIGN is an ignored unit letter) from I1 to ı1;
         // ı1 to ground: 1k || 1 ohm; Rı3 = 2 ohm from i1 (= I1) to ground.
@@ -420,6 +421,7 @@ final class NetlistFuzz implements CliFuzzTest.Family {
     /** Item 9: a 1e-310 ohm resistor across a source: the current is not finite, so no JSON value may say it is. */
     private void curatedTinyResistor(CliFuzz.Attempt a) throws Exception {
         a.label = "1e-310 ohm";
+        a.category = a.label;
         solve(a, "tiny\nV1 a 0 1\nR1 a 0 1e-310\n.end\n".getBytes(StandardCharsets.UTF_8), CliFuzz.Expect.SUCCESS_OR_REFUSED);
     }
 

@@ -215,6 +215,7 @@ final class NpyFuzz implements CliFuzzTest.Family {
         char close = open == '(' ? ')' : open == '[' ? ']' : '}';
         String shape = String.valueOf(open).repeat(depth) + p.m + ", " + p.n + String.valueOf(close).repeat(depth);
         a.label = "shape nested " + depth + " deep in " + open + close;
+        a.category = depth > 1000 ? "deep nesting" : "";
         byte[] b = CliFuzz.npyBytes(2, "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }",
                 CliFuzz.body("<f8", false, new int[] {p.m, p.n}, p.g));
         runConductances(a, p, b, depth == 1 && open == '(' ? CliFuzz.Expect.SUCCESS : CliFuzz.Expect.REFUSED);
@@ -257,6 +258,7 @@ final class NpyFuzz implements CliFuzzTest.Family {
     /** Special files as inputs, in a child JVM (they may block or exhaust memory). */
     private void special(CliFuzz.Attempt a, Problem p, String what) throws Exception {
         a.label = "special " + what;
+        a.category = a.label;
         Path gValid = a.npy("i_G.npy", p.g, p.m, p.n);
         Path vFile = p.vector ? a.npy("i_V.npy", p.v, p.m) : a.npy("i_V.npy", p.v, p.batch, p.m);
         Path out = a.path("o_I.npy");

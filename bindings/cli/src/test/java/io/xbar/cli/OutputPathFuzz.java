@@ -38,6 +38,7 @@ final class OutputPathFuzz implements CliFuzzTest.Family {
     public void attempt(CliFuzz.Attempt a) throws Exception {
         String scenario = SCENARIOS[a.number < SCENARIOS.length ? a.number : a.rnd.nextInt(SCENARIOS.length)];
         a.label = scenario;
+        a.category = scenario;
         switch (scenario) {
             case "same-path" -> samePath(a);
             case "map-user-files" -> mapUserFiles(a, true);
