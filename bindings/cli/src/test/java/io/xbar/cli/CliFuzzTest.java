@@ -104,8 +104,9 @@ class CliFuzzTest {
                 spentGenerating.merge(f.name(), took, Long::sum);
             }
             if (verbose) {
-                System.out.printf("%s %d %s: %s (%d ms)%n", f.name(), number, a.label,
-                        fuzz.failures.size() > failuresBefore ? "FAILED" : "ok", took / 1_000_000);
+                System.out.printf("%s %d %s: %s (%d ms)%s%n", f.name(), number, a.label,
+                        fuzz.failures.size() > failuresBefore ? "FAILED" : "ok", took / 1_000_000,
+                        a.inputs.isEmpty() ? "" : "; " + CliFuzz.abbreviate(a.inputs.get(a.inputs.size() - 1), 100));
             }
             next.put(f.name(), number + 1);
             attempts++;

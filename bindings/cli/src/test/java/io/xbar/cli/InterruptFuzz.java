@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * (and succeed). Inputs are never touched; stderr never holds a stack trace.
  */
 final class InterruptFuzz implements CliFuzzTest.Family {
-    private static final String[] COMMANDS = {"solve", "map", "export", "transfer"};
+    private static final String[] COMMANDS = {"export", "map", "transfer", "solve"};
     private static final String[] SIGNALS = {"TERM", "INT", "KILL"};
     private static final Pattern STACK = Pattern.compile("^\\s+at [\\w$.]+\\(|Exception|Error:", Pattern.MULTILINE);
 
@@ -42,7 +42,7 @@ final class InterruptFuzz implements CliFuzzTest.Family {
             case "solve" -> {
                 int m = 8;
                 int n = 64;
-                int batch = 4_000 + rnd.nextInt(8_000);
+                int batch = 5_000 + rnd.nextInt(5_000);
                 Path g = a.npy("i_G.npy", CliFuzz.conductances(rnd, m, n, 1e-6, 1e-4), m, n);
                 Path v = a.dir.resolve("i_V.npy");
                 io.xbar.io.Npy.write(v, CliFuzz.uniform(rnd, batch * m, 0, 0.2), batch, m);
@@ -96,7 +96,7 @@ final class InterruptFuzz implements CliFuzzTest.Family {
                 if (onTemporary) {
                     seen = hiddenEntry(a.dir);
                 }
-                if ((onTemporary && seen != null) || (!onTemporary && elapsed >= delay) || elapsed > 15_000) {
+                if ((onTemporary && seen != null) || (!onTemporary && elapsed >= delay) || elapsed > 30_000) {
                     if (signal.equals("KILL")) {
                         p.destroyForcibly();
                     } else if (signal.equals("TERM")) {
