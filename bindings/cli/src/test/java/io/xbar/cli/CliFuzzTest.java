@@ -79,13 +79,14 @@ class CliFuzzTest {
             Family f = families.stream().filter(x -> next.get(x.name()) < x.curated()).findFirst().orElse(null);
             boolean generating = f == null;
             if (generating) {
-                // Generated cases get the rest of the budget, and at least a quarter of it however long the curated took.
-                long generatedSoFar = spentGenerating.values().stream().mapToLong(Long::longValue).sum();
-                if (System.nanoTime() - start >= budget && generatedSoFar >= budget / 4) {
-                    break;
-                }
                 // The family that has had the least time so far goes next: the budget is shared by time, not count.
                 f = families.stream().min(Comparator.comparingLong(x -> spentGenerating.get(x.name()))).orElseThrow();
+                // Generated cases get the rest of the budget, and each family at least its share of a quarter of it
+                // however long the curated cases took.
+                long floor = budget / 4 / families.size();
+                if (System.nanoTime() - start >= budget && spentGenerating.get(f.name()) >= floor) {
+                    break;
+                }
             }
             int number = next.get(f.name());
             CliFuzz.Attempt a = fuzz.attempt(f.name(), number);
