@@ -40,10 +40,16 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<Command> commands = commands();
         ConfigFile.forgetStreams();
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            // Asked for, the usage is the output; without a command it is a usage error and goes to stderr.
-            usage(commands, args.length == 0 ? err : out);
-            return args.length == 0 ? 2 : 0;
+        if (args.length == 0) {
+            // A usage error: one line on stderr, as every error (MODEL.md section 5).
+            err.println("xbar: no command given; the commands are "
+                    + String.join(", ", commands.stream().map(Command::name).toList()) + " (xbar help explains them)");
+            return 2;
+        }
+        if (args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            // Asked for, the usage is the output.
+            usage(commands, out);
+            return 0;
         }
         Command command = commands.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
         if (command == null) {
@@ -93,6 +99,10 @@ public final class Main {
             err.println("xbar " + command.name() + ": " + (e.getFile() == null ? "" : e.getFile() + ": ")
                     + io.xbar.io.AtomicFiles.reason(e));
             return 2;
+        } catch (java.io.InterruptedIOException e) {
+            // Ctrl-C or SIGTERM while writing: the shutdown hook removes the temporaries.
+            err.println("xbar " + command.name() + ": " + e.getMessage());
+            return 130;
         } catch (OutOfMemoryError e) {
             err.println("xbar " + command.name() + ": " + HeapAdvice.outOfMemory());
             return 1;

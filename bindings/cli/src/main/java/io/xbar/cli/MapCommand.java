@@ -114,20 +114,23 @@ public final class MapCommand implements Command {
                 Npy.write(staging.resolve(t.fileName()), t.conductances(), t.rows(), t.cols());
             }
             JsonFiles.write(staging.resolve(MAPPING), MappingJson.of(mapping, circuit));
-            if (!exists) {
-                Files.move(staging, dir);
-            } else {
-                for (String name : fresh) {
-                    move(staging.resolve(name), dir.resolve(name));
-                }
-                move(staging.resolve(MAPPING), dir.resolve(MAPPING));
-                for (String name : previous) {
-                    if (!fresh.contains(name)) {
-                        Files.deleteIfExists(dir.resolve(name));
+            // One step against an interrupt: the mapping is put in place whole, or not at all.
+            AtomicFiles.commit(() -> {
+                if (!exists) {
+                    Files.move(staging, dir);
+                } else {
+                    for (String name : fresh) {
+                        move(staging.resolve(name), dir.resolve(name));
                     }
+                    move(staging.resolve(MAPPING), dir.resolve(MAPPING));
+                    for (String name : previous) {
+                        if (!fresh.contains(name)) {
+                            Files.deleteIfExists(dir.resolve(name));
+                        }
+                    }
+                    Files.delete(staging);
                 }
-                Files.delete(staging);
-            }
+            });
             done = true;
         } finally {
             if (!done) {

@@ -43,8 +43,8 @@ public final class SpiceCommand implements Command {
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 0) {
-            // A missing subcommand is a usage error: the usage goes to stderr, as every error does.
-            usage(err);
+            // A usage error: one line on stderr, as every error.
+            err.println("xbar spice: no subcommand given; it is export or solve (xbar spice --help explains them)");
             return 2;
         }
         if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {

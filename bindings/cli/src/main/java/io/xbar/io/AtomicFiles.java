@@ -56,6 +56,13 @@ public final class AtomicFiles {
     private static final int MAX_LINKS = 40;
     /** When this process last tidied each directory ({@link System#nanoTime}). */
     private static final java.util.Map<Path, Long> TIDIED = new ConcurrentHashMap<>();
+    /**
+     * Guards creating a temporary, putting one in place, and the shutdown hook: once the hook has
+     * begun no temporary is created or moved, so it cannot miss a new one or race a move.
+     */
+    private static final Object COMMIT = new Object();
+    /** Set (under {@link #COMMIT}) when the JVM began to shut down. */
+    private static boolean closing;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteLive, "xbar-temporaries"));
@@ -65,6 +72,12 @@ public final class AtomicFiles {
     @FunctionalInterface
     public interface Body {
         void write(OutputStream out) throws IOException;
+    }
+
+    /** A file-system step that puts temporaries in place. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws IOException;
     }
 
     /** Writes the whole content to the channel it is given (do not close it). */
@@ -114,11 +127,13 @@ public final class AtomicFiles {
                 body.write(channel);
             }
             testHooks();
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            commit(() -> {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            });
             moved = true;
         } catch (IOException e) {
             throw named(file, e);
@@ -140,8 +155,11 @@ public final class AtomicFiles {
         for (int attempt = 0; ; attempt++) {
             Path tmp = parent.resolve(temporaryName(name));
             try {
-                Files.createDirectory(tmp);
-                LIVE.add(tmp);
+                synchronized (COMMIT) {
+                    requireRunning();
+                    Files.createDirectory(tmp);
+                    LIVE.add(tmp);
+                }
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
@@ -324,8 +342,11 @@ public final class AtomicFiles {
         for (int attempt = 0; ; attempt++) {
             Path tmp = dir.resolve(temporaryName(name));
             try {
-                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                LIVE.add(tmp);
+                synchronized (COMMIT) {
+                    requireRunning();
+                    Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                    LIVE.add(tmp);
+                }
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
@@ -354,7 +375,28 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Runs {@code step}, which moves finished temporaries into place, unless the JVM is shutting
+     * down (Ctrl-C, SIGTERM): then it throws, and the shutdown hook deletes the temporaries. The hook
+     * waits for a step in progress, so an output is put in place whole or not at all.
+     */
+    public static void commit(Step step) throws IOException {
+        synchronized (COMMIT) {
+            requireRunning();
+            step.run();
+        }
+    }
+
+    private static void requireRunning() throws IOException {
+        if (closing) {
+            throw new java.io.InterruptedIOException("interrupted: xbar is shutting down, its output is not written");
+        }
+    }
+
     private static void deleteLive() {
+        synchronized (COMMIT) {
+            closing = true;
+        }
         for (Path p : LIVE) {
             try {
                 deleteTree(p);

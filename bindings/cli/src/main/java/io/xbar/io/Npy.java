@@ -330,7 +330,7 @@ public final class Npy {
     }
 
     private static DType dtype(Object descr, String name) {
-        if (descr instanceof List<?>) {
+        if (descr instanceof List<?> || descr instanceof PyList) {
             throw new IllegalArgumentException(name + ": structured dtype (record array) is not supported;"
                     + " expected a plain numeric array");
         }
@@ -386,6 +386,7 @@ public final class Npy {
 
     private static int[] shape(Object v, String name) {
         if (!(v instanceof List<?> list)) {
+            // NumPy refuses a list here too ("shape is not valid"): only a tuple is a shape.
             throw new IllegalArgumentException(name + ": header 'shape' is not a tuple: " + v);
         }
         int[] shape = new int[list.size()];
@@ -510,11 +511,20 @@ public final class Npy {
 
     // ------------------------------------------------------------------------------------ header
 
+    /** A Python list in a header ({@code [...]}), kept apart from a tuple. */
+    private record PyList(List<Object> items) {
+        @Override
+        public String toString() {
+            return items.toString();
+        }
+    }
+
     /**
      * The subset of Python literal syntax that {@code .npy} headers use: a dict with string keys
      * whose values are strings, {@code True}/{@code False}, integers, tuples and lists (lists appear
-     * in structured dtypes, which are then rejected by name). Tuples and lists parse to {@link List},
-     * integers to {@link Long}.
+     * in structured dtypes, which are then rejected by name). Tuples parse to {@link List}, lists to
+     * {@link PyList} (so that a list where NumPy wants a tuple is refused, as NumPy does), integers to
+     * {@link Long}.
      */
     private static final class HeaderParser {
         /** Deepest nesting a real header has is 3 (a structured dtype's list of tuples); refuse far deeper ones. */
@@ -608,12 +618,12 @@ public final class Npy {
                     if (p < s.length() && s.charAt(p) == close) {
                         p++;
                         depth--;
-                        return list;
+                        return c == '(' ? list : new PyList(list);
                     }
                     list.add(value());
                     if (!separator(close)) {
                         depth--;
-                        return list;
+                        return c == '(' ? list : new PyList(list);
                     }
                 }
             }

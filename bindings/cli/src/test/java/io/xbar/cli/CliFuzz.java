@@ -514,6 +514,8 @@ final class CliFuzz {
             }
             childCommandCache = List.of(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-Xmx512m", "-Xss16m", "-XX:+UseSerialGC",
+                    // A FIFO without a writer is refused after this wait (10 s by default): well inside the hang timeout.
+                    "-Dxbar.input.wait-ms=2000",
                     "-cp", String.join(java.io.File.pathSeparator, cp.stream().distinct().toList()), "io.xbar.cli.Main");
         }
         return childCommandCache;
