@@ -84,6 +84,20 @@ def test_spice_export_then_solve_gives_the_crossbar_currents(tmp_path):
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
 
 
+def test_spice_solve_warns_when_a_near_short_limits_a_source_current(tmp_path):
+    net = tmp_path / "near.cir"
+    net.write_text("near short\nV1 a 0 10\nR1 a b 1e-6\nR2 b 0 100k\n.op\n.end\n")
+    with pytest.warns(RuntimeWarning, match="voltage source V1 is determined only to within"):
+        result = xbar.spice.solve(net)
+    assert abs(result["source_currents"]["V1"] + 1e-4) < 3e-9
+    fine = tmp_path / "fine.cir"
+    fine.write_text("fine\nV1 a 0 10\nR1 a b 1\nR2 b 0 100k\n.op\n.end\n")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xbar.spice.solve(fine)
+
+
 def test_spice_errors_name_the_file(tmp_path):
     bad = tmp_path / "bad.cir"
     bad.write_text("* title\nR1 a 0 -5\n.end\n")

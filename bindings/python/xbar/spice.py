@@ -2,6 +2,7 @@
 
 import json
 import os
+import warnings
 
 from . import _jvm
 
@@ -25,4 +26,8 @@ def export(G, V, path, **circuit):
 def solve(path):
     """Solves a linear DC netlist (R, V, I elements) as ``xbar spice solve``: a dict with ``node_voltages``
     and ``source_currents`` (ngspice sign convention)."""
-    return json.loads(str(_jvm.call(_jvm.bridge().spiceSolve, os.fspath(path))))
+    out, warning = _jvm.call(_jvm.bridge().spiceSolve, os.fspath(path))
+    if str(warning):
+        # For example a near-short in series with a source: the numbers are written, with how far to trust them.
+        warnings.warn(str(warning), RuntimeWarning, stacklevel=2)
+    return json.loads(str(out))

@@ -60,7 +60,7 @@ public final class SpiceCommand implements Command {
         }
         return switch (args[0]) {
             case "export" -> export(rest);
-            case "solve" -> solve(rest, out);
+            case "solve" -> solve(rest, out, err);
             default -> throw new UsageException("unknown subcommand '" + args[0] + "' (expected export or solve)");
         };
     }
@@ -102,7 +102,7 @@ public final class SpiceCommand implements Command {
         return 0;
     }
 
-    private int solve(String[] args, PrintStream out) throws IOException {
+    private int solve(String[] args, PrintStream out, PrintStream err) throws IOException {
         Flags flags = Flags.parse(args, Set.of("out"), FlagSets.HELP_SWITCH);
         if (flags.positional().size() != 1) {
             throw new UsageException(flags.positional().isEmpty() ? "spice solve needs a netlist file (xbar spice solve net.cir)"
@@ -122,6 +122,10 @@ public final class SpiceCommand implements Command {
             throw new UsageException("netlist " + file + " cannot be read (permission denied)", e);
         } catch (IOException e) {
             throw new UsageException("netlist " + file + " cannot be read: " + ArrayFiles.ioReason(e), e);
+        }
+        if (solution.precisionWarning() != null) {
+            // The numbers are written (finite, and the potentials exact); the user learns how far to trust those currents.
+            err.println("xbar spice solve: warning: " + solution.precisionWarning());
         }
         if (outFile == null) {
             solution.writeJson(out);

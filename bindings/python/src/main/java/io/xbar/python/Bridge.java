@@ -114,13 +114,20 @@ public final class Bridge {
         }
     }
 
-    /** {@code xbar spice solve PATH}: the JSON it writes, or a {@link UsageException} with its one-line message. */
-    public static String spiceSolve(String path) {
+    /**
+     * {@code xbar spice solve PATH}: the JSON it writes and its warnings (empty when none; the
+     * Python side raises them as {@code RuntimeWarning}), or a {@link UsageException} with its
+     * one-line message.
+     */
+    public static String[] spiceSolve(String path) {
         return runCommand("spice", "solve", path);
     }
 
-    /** Runs one command line in process; its standard output on success, its one-line error otherwise. */
-    static String runCommand(String... args) {
+    /**
+     * Runs one command line in process: its standard output and what it wrote on standard error
+     * (warnings) on success, its one-line error otherwise.
+     */
+    static String[] runCommand(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
@@ -137,7 +144,7 @@ public final class Bridge {
             }
             throw new IllegalStateException(message);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).strip()};
     }
 
     /** Parses Python's keyword flags against the names a call accepts, plus the shared ones ({@code config}, {@code threads}, ...). */

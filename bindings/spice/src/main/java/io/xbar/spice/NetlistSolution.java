@@ -19,13 +19,16 @@ public final class NetlistSolution {
     private final int[] sources;
     private final double[] sourceCurrents;
     private final double residual;
+    private final String precision;
 
-    NetlistSolution(Netlist netlist, double[] nodeVoltages, int[] sources, double[] sourceCurrents, double residual) {
+    NetlistSolution(Netlist netlist, double[] nodeVoltages, int[] sources, double[] sourceCurrents, double residual,
+                    String precision) {
         this.netlist = netlist;
         this.nodeVoltages = nodeVoltages;
         this.sources = sources;
         this.sourceCurrents = sourceCurrents;
         this.residual = residual;
+        this.precision = precision;
     }
 
     public Netlist netlist() {
@@ -77,6 +80,16 @@ public final class NetlistSolution {
      */
     public double residual() {
         return residual;
+    }
+
+    /**
+     * {@code null} when double precision determines every voltage-source current to within 1e-6 of
+     * the network's current scale; otherwise one sentence naming the sources whose currents it
+     * determines less well, the error bound, and the near-short resistor that causes it (a current
+     * recovered across a resistor of 1e-6 ohm beside potentials of volts keeps only a few digits).
+     */
+    public String precisionWarning() {
+        return precision;
     }
 
     /**

@@ -41,9 +41,10 @@ import java.util.Locale;
  *       leaves first;</li>
  *   <li>{@link #checkFinite}: a result that double precision cannot hold (an overflow) is an
  *       error, never a number;</li>
- *   <li>{@link #requireResolvedCurrents}: so is a source current that rounding leaves undetermined
+ *   <li>{@link #currentPrecision}: so is a source current that rounding leaves undetermined
  *       (a resistor so small next to the others that the voltage across it is below the rounding of
- *       its node potentials: {@code 1e-300} ohm in series with {@code 1} ohm).</li>
+ *       its node potentials: {@code 1e-300} ohm in series with {@code 1} ohm); one known only to a
+ *       few digits is written with a warning ({@link NetlistSolution#precisionWarning}).</li>
  * </ol>
  *
  * <p>ngspice 39 does neither: a {@code 1e-310} ohm resistor across a source gives
@@ -57,10 +58,18 @@ public final class NetlistSolver {
     /** Scaled residual required of the reduced system; a direct solve normally reaches ~1e-16. */
     static final double REQUIRED_RESIDUAL = 1e-10;
     /**
-     * Largest rounding-error bound of a voltage-source current, relative to the largest current in
-     * the network, that is reported as a number: the agreement held with ngspice in the validation.
+     * Largest rounding-error bound of a voltage-source current, relative to the network's current
+     * scale, reported without a warning: the agreement held with ngspice in the validation.
      */
     static final double REQUIRED_CURRENT_RESOLUTION = 1e-6;
+    /**
+     * Rounding-error bound of a voltage-source current, relative to the network's current scale,
+     * beyond which the current is not written at all: not even its first digit would be right.
+     * Between this and {@link #REQUIRED_CURRENT_RESOLUTION} the number is written with a warning that
+     * states the bound (a source feeding a line of micro-ohm wires at volts and nanoamps: the
+     * potentials and the other currents stay exact, and the validation compares them at 1e-9).
+     */
+    static final double REFUSED_CURRENT_RESOLUTION = 0.1;
 
     /** Largest relative error of rounding a real number to the nearest double, {@code 2^-53}. */
     private static final double UNIT_ROUNDOFF = 0x1p-53;
@@ -88,8 +97,8 @@ public final class NetlistSolver {
         checkFinite(netlist, voltages);
         double[] sourceCurrents = recoverSourceCurrents(netlist, classes, forest, classVoltages);
         checkFinite(netlist, forest.sources(), sourceCurrents);
-        requireResolvedCurrents(netlist, classes, forest, classVoltages, sourceCurrents);
-        return new NetlistSolution(netlist, voltages, forest.sources(), sourceCurrents, residual);
+        String precision = currentPrecision(netlist, classes, forest, classVoltages, sourceCurrents);
+        return new NetlistSolution(netlist, voltages, forest.sources(), sourceCurrents, residual, precision);
     }
 
     /**
@@ -492,12 +501,16 @@ public final class NetlistSolver {
      * Step 9: every source current is a sum of resistor currents {@code (v_a - v_b) / R}, each
      * uncertain by {@code (|v_a| + |v_b|) 2^-53 / R} however well the potentials were solved (the
      * rounding of the potentials to doubles alone). When that bound, summed over a source's
-     * subtree, exceeds {@link #REQUIRED_CURRENT_RESOLUTION} of the network's current scale (its largest current, and at least its largest potential across its
-     * largest resistance, so that a network whose currents all vanish keeps a scale), double
-     * precision does not determine the current: an error naming the source and the resistor that
-     * contributes most.
+     * subtree, exceeds {@link #REQUIRED_CURRENT_RESOLUTION} of the network's current scale (its
+     * largest current, and at least its largest potential across its largest resistance, so that a
+     * network whose currents all vanish keeps a scale), double precision determines the current only
+     * that well: a sentence naming the sources, the bound and the resistor that contributes most
+     * (typically a near-short in series with a driving source). Potentials, and the currents of the
+     * other sources, are not affected. Returns {@code null} when every current is resolved. Beyond
+     * {@link #REFUSED_CURRENT_RESOLUTION} the current is not a number worth writing: an error naming
+     * the source and the resistor.
      */
-    private static void requireResolvedCurrents(Netlist netlist, NodeClasses classes, SourceForest forest,
+    private static String currentPrecision(Netlist netlist, NodeClasses classes, SourceForest forest,
             double[] classVoltage, double[] sourceCurrents) {
         byte[] kind = netlist.kind;
         int[] cls = classes.of();
@@ -530,13 +543,16 @@ public final class NetlistSolver {
         }
         int[] parentEdge = forest.parentEdge();
         int[] order = forest.order();
+        List<String> unresolved = new ArrayList<>();
+        double worstBound = 0;
+        int worstResistor = -1;
         for (int p = order.length - 1; p >= 0; p--) {
             int c = order[p];
             int k = parentEdge[c];
             if (k < 0) {
                 continue;
             }
-            if (!(error[c] <= REQUIRED_CURRENT_RESOLUTION * largest)) {
+            if (!(error[c] <= REFUSED_CURRENT_RESOLUTION * largest)) {
                 int r = worst[c];
                 throw new NetlistException(netlist.line[k], "the current of voltage source '" + netlist.elementName(k)
                         + "' is not determined in double precision: resistor '" + netlist.elementName(r) + "' (line "
@@ -545,6 +561,13 @@ public final class NetlistSolver {
                         + " A against a current scale of " + String.format(Locale.ROOT, "%.3g", largest)
                         + " A; use 0 ohm for a short)");
             }
+            if (!(error[c] <= REQUIRED_CURRENT_RESOLUTION * largest)) {
+                unresolved.add(netlist.elementName(k));
+                if (error[c] > worstBound) {
+                    worstBound = error[c];
+                    worstResistor = worst[c];
+                }
+            }
             int up = cls[netlist.minus[k]] == c ? cls[netlist.plus[k]] : cls[netlist.minus[k]];
             addError(error, worst, worstError, up, error[c], -1);
             if (worstError[c] > worstError[up]) {
@@ -552,6 +575,19 @@ public final class NetlistSolver {
                 worst[up] = worst[c];
             }
         }
+        if (unresolved.isEmpty()) {
+            return null;
+        }
+        java.util.Collections.reverse(unresolved); // netlist-like order: parents were visited last
+        String names = unresolved.size() <= 4 ? String.join(", ", unresolved)
+                : String.join(", ", unresolved.subList(0, 4)) + ", ... (" + unresolved.size() + " sources)";
+        String resistor = worstResistor < 0 ? "" : ": resistor '" + netlist.elementName(worstResistor) + "' (line "
+                + netlist.line[worstResistor] + ", " + netlist.value[worstResistor] + " ohm) is so small that the voltage"
+                + " across it is near the rounding of its node voltages (use 0 ohm for a short)";
+        return (unresolved.size() == 1 ? "the current of voltage source " : "the currents of voltage sources ") + names
+                + (unresolved.size() == 1 ? " is" : " are") + " determined only to within " + String.format(Locale.ROOT, "%.3g", worstBound) + " A against a current scale of "
+                + String.format(Locale.ROOT, "%.3g", largest) + " A (relative " + String.format(Locale.ROOT, "%.1e", worstBound / largest)
+                + ")" + resistor + "; node voltages and other currents are unaffected";
     }
 
     /** Adds a rounding-error bound to class {@code c}, remembering resistor {@code k} when it is the largest term. */

@@ -37,6 +37,20 @@ class NetlistSolverTest {
     }
 
     @Test
+    void nearShortInSeriesWithASourceIsReportedNotRefused() throws IOException {
+        // 10 V over 1 uohm + 100 kohm: i = 1e-4 A, but the 1e-11 V across R1 is below the rounding of 10 V
+        // (2^-53 * 20 V / 1e-6 ohm = 2.2e-9 A, 2.2e-5 of the current): the number stays, with a warning.
+        NetlistSolution s = solve("near short\nV1 a 0 10\nR1 a b 1e-6\nR2 b 0 100k\nVS c 0 0\nR3 b c 1e12\n.op\n.end\n");
+        assertEquals(-1e-4, s.current("V1"), 2.3e-9);
+        assertEquals(10 / 1e12, s.current("VS"), 1e-22); // the other source's current keeps full precision
+        String w = s.precisionWarning();
+        assertTrue(w != null && w.startsWith("the current of voltage source V1 is determined only to within 2.2")
+                && w.contains("resistor 'R1'") && !w.contains("VS"), w);
+        // The same circuit without the near-short: no warning.
+        assertEquals(null, solve("fine\nV1 a 0 10\nR1 a b 1\nR2 b 0 100k\n.op\n.end\n").precisionWarning());
+    }
+
+    @Test
     void currentSourceDirectionIsSpice() throws IOException {
         // I1 0 a 1m: 1 mA flows from node 0 through the source into node a.
         NetlistSolution s = solve("t\nI1 0 a 1m\nR1 a 0 1k\n");
@@ -138,14 +152,21 @@ class NetlistSolverTest {
      * -1 A (ngspice 39: -1.49e284 A).
      */
     @Test
-    void currentsThatRoundingLeavesUndeterminedAreAnError() {
-        for (String ohms : new String[] {"1e-300", "1e-20", "1e-12", "1e-10"}) {
+    void currentsThatRoundingLeavesUndeterminedAreAnError() throws IOException {
+        // Bounds of 2.2e-16 / R relative: beyond 0.1 an error, from 1e-6 to 0.1 a warning beside the number.
+        for (String ohms : new String[] {"1e-300", "1e-20", "1e-16"}) {
             NetlistException e = assertThrows(NetlistException.class,
                     () -> solve("t\nV1 a 0 1\nRs a b " + ohms + "\nR2 b 0 1\n"), ohms);
             assertEquals(2, e.line(), e.getMessage());
             assertTrue(e.getMessage().startsWith("line 2: the current of voltage source 'V1' is not determined in double"
                     + " precision: resistor 'Rs' (line 3, "), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"), "one line");
+        }
+        for (String ohms : new String[] {"1e-14", "1e-12", "1e-10"}) {
+            NetlistSolution s = solve("t\nV1 a 0 1\nRs a b " + ohms + "\nR2 b 0 1\n");
+            assertEquals(-1, s.current("V1"), 3e-16 / Double.parseDouble(ohms), ohms);
+            assertTrue(s.precisionWarning().startsWith("the current of voltage source V1 is determined only to within"),
+                    s.precisionWarning());
         }
         // The small resistor deep inside a source's subtree is still found.
         NetlistException e = assertThrows(NetlistException.class,
