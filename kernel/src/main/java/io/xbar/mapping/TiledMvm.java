@@ -37,8 +37,9 @@ public final class TiledMvm {
         Sums sums = new Sums(inputs.batch(), mapping.outputs(), mapping.tiles().size(), o.tileCols());
         for (int t = 0; t < mapping.tiles().size(); t++) {
             Tile tile = mapping.tiles().get(t);
-            double[] actualAndIdeal = actualAndIdeal(tile, circuit, transfer); // [T | g'], rows x 2*cols
-            runTile(o, tile, actualAndIdeal, inputs, sums, t);                 // levels, NF terms
+            Periphery periphery = Periphery.of(o, tile);                      // DAC, columns, ADC
+            double[] actualAndIdeal = actualAndIdeal(tile, periphery.usedRows(), circuit, transfer); // [T | g'], used rows
+            runTile(periphery, actualAndIdeal, inputs, sums, t);               // levels, NF terms
         }
         removeOffset(o, inputs, sums.outputs, sums.levels);                    // offset encoding only
         double[] ideal = idealProduct(mapping.weights(), inputs);              // a . q
@@ -72,8 +73,12 @@ public final class TiledMvm {
         }
     }
 
-    /** {@code [T | g']} side by side, row-major {@code rows x 2*cols}, so one dgemm gives the actual and the ideal currents. */
-    private static double[] actualAndIdeal(Tile tile, Circuit circuit, TransferFunction transfer) {
+    /**
+     * {@code [T | g']} side by side for the tile's used rows, row-major {@code used x 2*cols}, so one
+     * dgemm gives the actual and the ideal currents. Padding rows are held at 0 V and add nothing:
+     * they are left out of the product (a first conv layer fills 9 or 27 rows of a 256-row tile).
+     */
+    private static double[] actualAndIdeal(Tile tile, int[] used, Circuit circuit, TransferFunction transfer) {
         int rows = tile.rows();
         int cols = tile.cols();
         double[] transferMatrix = transfer.compute(rows, cols, circuit, tile.conductances());
@@ -81,24 +86,23 @@ public final class TiledMvm {
             throw new IllegalStateException("transfer function returned " + (transferMatrix == null ? "nothing"
                     : transferMatrix.length + " values") + " for a " + rows + "x" + cols + " tile");
         }
-        double[] both = new double[rows * 2 * cols];
+        double[] both = new double[used.length * 2 * cols];
         double[] g = tile.conductances();
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(transferMatrix, i * cols, both, i * 2 * cols, cols);
+        for (int u = 0; u < used.length; u++) {
+            int i = used[u];
+            System.arraycopy(transferMatrix, i * cols, both, u * 2 * cols, cols);
             for (int j = 0; j < cols; j++) {
-                both[i * 2 * cols + cols + j] = circuit.cellConductance(g[i * cols + j]);
+                both[u * 2 * cols + cols + j] = circuit.cellConductance(g[i * cols + j]);
             }
         }
         return both;
     }
 
     /** Every vector, phase and DAC cycle through one tile, chunk by chunk. */
-    private static void runTile(MappingOptions o, Tile tile, double[] actualAndIdeal, QuantizedInputs inputs, Sums sums,
-                                int t) {
-        Periphery periphery = Periphery.of(o, tile);
-        int rows = tile.rows();
-        int width2 = 2 * tile.cols();
-        int cycles = o.cycles();
+    private static void runTile(Periphery periphery, double[] actualAndIdeal, QuantizedInputs inputs, Sums sums, int t) {
+        int rows = periphery.usedRows().length;
+        int width2 = 2 * periphery.cols();
+        int cycles = periphery.cycles();
         int chunk = Math.max(1, Math.min(inputs.batch(), CHUNK_DOUBLES / (cycles * Math.max(rows, width2))));
         double[] v = new double[chunk * cycles * rows];
         double[] currents = new double[chunk * cycles * width2];
@@ -109,8 +113,12 @@ public final class TiledMvm {
             for (int b0 = 0; b0 < inputs.batch(); b0 += chunk) {
                 int nb = Math.min(chunk, inputs.batch() - b0);
                 periphery.drive(a, inputs.width(), b0, nb, v, sumV);                  // V: one row per vector and cycle
-                Blas.dgemm(false, false, nb * cycles, width2, rows, 1, v, 0, rows,
-                        actualAndIdeal, 0, width2, 0, currents, 0, width2);           // [I | I_ideal] = V . [T | g']
+                if (rows > 0) {
+                    Blas.dgemm(false, false, nb * cycles, width2, rows, 1, v, 0, rows,
+                            actualAndIdeal, 0, width2, 0, currents, 0, width2);       // [I | I_ideal] = V . [T | g']
+                } else {
+                    java.util.Arrays.fill(currents, 0);                                // every row padding: no current
+                }
                 periphery.read(currents, sumV, b0, nb, phaseSign, sums, t);           // NF terms, ADC, level sums
             }
         }
@@ -120,7 +128,7 @@ public final class TiledMvm {
      * One tile's DAC and sense periphery: which output and weight each physical column feeds, the
      * DAC digit per cycle, the ADC and the level-sum gain.
      */
-    private record Periphery(int rows, int cols, int cycles, int dacBits, int digitMax, double vRead, double gOff,
+    private record Periphery(int[] usedRows, int cols, int cycles, int dacBits, int digitMax, double vRead, double gOff,
                              double gain, int[] rowMap, int[] columnOutput, double[] columnWeight, double adcFullScale,
                              double adcLevels) {
 
@@ -137,22 +145,27 @@ public final class TiledMvm {
             double gain = (double) digitMax * o.maxLevel() / ((o.gOn() - o.gOff()) * o.vRead());
             double adcFullScale = tile.usedRows() * o.vRead() * o.gOn();
             double adcLevels = o.adcBits() == 0 ? 0 : Math.scalb(1.0, o.adcBits()) - 1;
-            return new Periphery(tile.rows(), cols, o.cycles(), o.dacBits(), digitMax, o.vRead(), o.gOff(), gain,
-                    tile.rowMap(), columnOutput, columnWeight, adcFullScale, adcLevels);
+            int[] rowMap = tile.rowMap();
+            int[] usedRows = java.util.stream.IntStream.range(0, rowMap.length).filter(i -> rowMap[i] >= 0).toArray();
+            return new Periphery(usedRows, cols, o.cycles(), o.dacBits(), digitMax, o.vRead(), o.gOff(), gain,
+                    rowMap, columnOutput, columnWeight, adcFullScale, adcLevels);
         }
 
-        /** Cycle {@code c} applies digit {@code (a >> (p*c)) & (2^p-1)} of each input as {@code v_read * digit / (2^p-1)}; padding rows 0 V. */
+        /**
+         * Cycle {@code c} applies digit {@code (a >> (p*c)) & (2^p-1)} of each input as
+         * {@code v_read * digit / (2^p-1)}, one value per used row (padding rows are at 0 V and left out).
+         */
         void drive(int[] a, int width, int b0, int nb, double[] v, double[] sumV) {
             for (int bb = 0; bb < nb; bb++) {
                 int aBase = (b0 + bb) * width;
                 for (int c = 0; c < cycles; c++) {
-                    int vBase = (bb * cycles + c) * rows;
+                    int vBase = (bb * cycles + c) * usedRows.length;
                     int shift = dacBits * c;
                     double s = 0;
-                    for (int i = 0; i < rows; i++) {
-                        int r = rowMap[i];
-                        double volts = r < 0 ? 0 : vRead * ((a[aBase + r] >>> shift) & digitMax) / digitMax;
-                        v[vBase + i] = volts;
+                    for (int u = 0; u < usedRows.length; u++) {
+                        int r = rowMap[usedRows[u]];
+                        double volts = vRead * ((a[aBase + r] >>> shift) & digitMax) / digitMax;
+                        v[vBase + u] = volts;
                         s += volts;
                     }
                     sumV[bb * cycles + c] = s;
