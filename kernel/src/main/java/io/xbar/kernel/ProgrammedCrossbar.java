@@ -1,6 +1,8 @@
 // ProgrammedCrossbar: a crossbar with its conductances written; solves input vectors and batches exactly.
 package io.xbar.kernel;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * A crossbar whose cells hold conductances; made by {@link CrossbarSolver#program}. Everything
  * that depends only on the conductances (line factorizations, the multigrid hierarchy, dense
@@ -14,11 +16,20 @@ public final class ProgrammedCrossbar {
     private final int cols;
     private final NodalMethod<?> method;
     private final Scaling scaling;
+    /**
+     * Crossbars up to this many cells (256x256, a workspace of about 23 MB) keep one workspace between
+     * single solves; larger ones allocate it per solve, where that costs little beside the solve and
+     * holding it would keep gigabytes alive.
+     */
+    static final int KEEP_WORKSPACE_CELLS = 1 << 16;
+    /** A workspace kept between single solves ({@link #solveOnce}); {@code null} while a solve uses it, or not kept. */
+    private final AtomicReference<Object> spare;
 
     ProgrammedCrossbar(CrossbarSolver structure, double[] conductances) {
         this.structure = structure;
         this.rows = structure.rows();
         this.cols = structure.cols();
+        this.spare = (long) rows * cols <= KEEP_WORKSPACE_CELLS ? new AtomicReference<>() : null;
         // Solved scaled by powers of two (exact): conductances near 1 here, voltages near 1 per solve.
         this.scaling = Scaling.of(rows, cols, structure.circuit(), conductances);
         Circuit c = scaling.circuit();
@@ -69,16 +80,31 @@ public final class ProgrammedCrossbar {
         double[] currents = new double[cols];
         double[] u = nodeVoltages ? new double[rows * cols] : null;
         double[] w = nodeVoltages ? new double[rows * cols] : null;
-        ConjugateGradient.Stats s = solveOnce(method, scaled, currents, u, w);
+        ConjugateGradient.Stats s = solveOnce(method, spare, scaled, currents, u, w);
         Scaling.scale(currents, -scaling.exponent() - b);
         Scaling.scale(u, -b);
         Scaling.scale(w, -b);
         return new Solution(currents, s.residual(), s.iterations(), u, w);
     }
 
-    private static <W> ConjugateGradient.Stats solveOnce(NodalMethod<W> method, double[] v, double[] currents,
-                                                         double[] u, double[] w) {
-        return method.solve(v, currents, u, w, method.workspace());
+    /**
+     * One solve on the spare workspace when no other thread holds it, else on a new one: repeated
+     * single solves (a simulator's loop, or Python calling in) then allocate nothing large (a 64x64
+     * multigrid workspace is about 1.4 MB, whose allocation cost as much as a tenth of the solve).
+     */
+    @SuppressWarnings("unchecked")
+    private static <W> ConjugateGradient.Stats solveOnce(NodalMethod<W> method, AtomicReference<Object> spare, double[] v,
+                                                         double[] currents, double[] u, double[] w) {
+        if (spare == null) {
+            return method.solve(v, currents, u, w, method.workspace());
+        }
+        Object held = spare.getAndSet(null);
+        W ws = held == null ? method.workspace() : (W) held;
+        try {
+            return method.solve(v, currents, u, w, ws);
+        } finally {
+            spare.set(ws);
+        }
     }
 
     /**

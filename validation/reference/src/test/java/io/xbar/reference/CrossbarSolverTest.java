@@ -139,6 +139,39 @@ class CrossbarSolverTest {
     }
 
     @Test
+    void concurrentSingleSolvesShareOneCrossbarSafely() throws Exception {
+        // Single solves keep a spare workspace between calls: threads racing for it must each get a
+        // workspace of their own and the exact answer (the batch path's, bit for bit).
+        int m = 40;
+        int n = 30;
+        ProgrammedCrossbar p = CrossbarSolver.create(m, n, Circuit.DEFAULT).program(Crossbars.defaultCells(5, m, n));
+        int vectors = 16;
+        double[] vs = Crossbars.voltages(6, vectors, m, 0.2);
+        double[] expected = p.currents(vs, vectors);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < 25; round++) {
+                        int b = (first + round) % vectors;
+                        double[] v = java.util.Arrays.copyOfRange(vs, b * m, (b + 1) * m);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(expected, b * n, (b + 1) * n),
+                                p.solve(v).currents(), 0, "vector " + b);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void exhaustedIterationsThrowWithTheResidualReached() {
         int m = 128;
         double[] g = Crossbars.strongCells(8, m, m);
