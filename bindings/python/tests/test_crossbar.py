@@ -69,3 +69,28 @@ def test_bad_arguments_are_value_errors_naming_the_problem(make, words):
     message = str(e.value)
     assert words in message
     assert "\n" not in message and "at io.xbar" not in message and "Exception" not in message
+
+
+def test_no_jdk_25_names_java_home_and_xbar_java(tmp_path, monkeypatch):
+    from xbar import _jvm
+    old = tmp_path / "jdk-21"
+    (old / "lib" / "server").mkdir(parents=True)
+    (old / "lib" / "server" / "libjvm.so").write_bytes(b"")
+    (old / "release").write_text('JAVA_VERSION="21.0.5"\n')
+    monkeypatch.setattr(_jvm, "_JVM_DIR", str(tmp_path / "none"))
+    monkeypatch.delenv("XBAR_JAVA", raising=False)
+    monkeypatch.setenv("JAVA_HOME", str(old))
+    with pytest.raises(_jvm.XbarError) as e:
+        _jvm._find_java()
+    message = str(e.value)
+    assert "JDK 25 or newer" in message and "JAVA_HOME" in message and "XBAR_JAVA" in message
+    assert str(old) in message  # where it looked
+
+
+def test_an_unbuilt_checkout_says_how_to_build_it(tmp_path, monkeypatch):
+    from xbar import _jvm
+    monkeypatch.setattr(_jvm, "_TARGET", str(tmp_path))
+    monkeypatch.delenv("XBAR_CLASSPATH", raising=False)
+    with pytest.raises(_jvm.XbarError) as e:
+        _jvm._classpath()
+    assert "./mvnw -B -DskipTests -pl bindings/python -am package" in str(e.value)

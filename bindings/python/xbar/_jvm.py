@@ -23,6 +23,9 @@ _bridge = None
 _jpype = None
 
 
+_JVM_DIR = "/usr/lib/jvm"  # where Debian and the Temurin packages install JDKs
+
+
 class XbarError(Exception):
     """xbar failed on valid arguments (or could not start); the message is xbar's one line."""
 
@@ -34,7 +37,8 @@ def _find_java():
         candidates.append(os.path.dirname(os.path.dirname(os.path.realpath(os.environ["XBAR_JAVA"]))))
     if os.environ.get("JAVA_HOME"):
         candidates.append(os.environ["JAVA_HOME"])
-    candidates += ["/usr/lib/jvm/temurin-25-jdk-amd64"] + sorted(glob.glob("/usr/lib/jvm/*"), reverse=True)
+    candidates += [os.path.join(_JVM_DIR, "temurin-25-jdk-amd64")] + sorted(glob.glob(os.path.join(_JVM_DIR, "*")),
+                                                                             reverse=True)
     for home in candidates:
         release = os.path.join(home, "release")
         libjvm = os.path.join(home, "lib", "server", "libjvm.so")

@@ -8,8 +8,9 @@ digitally and with every Linear and Conv2d layer on xbar crossbars (:func:`xbar.
 for the ``naive``, ``mdm`` and ``optimized`` mappings, over tile sizes and wire resistances, for
 the default device (10 kOhm / 1 MOhm cells) and a 100 kOhm one (1e-5 / 1e-7 S), and, at the
 harshest wires, after hardware-aware fine-tuning (forward on the crossbars, straight-through
-backward). Writes ``study.csv``, ``study.json`` and ``study.png`` (accuracy against wire resistance
-per mapping) into DIR (default ``xbar-study-digits``), with a progress bar on stderr.
+backward, re-programmed every 3 optimizer steps). Writes ``study.csv``, ``study.json`` and
+``study.png`` (accuracy against wire resistance per mapping) into DIR (default
+``xbar-study-digits``), with a progress bar on stderr.
 """
 
 import argparse
@@ -23,8 +24,8 @@ import numpy as np
 
 MAPPINGS = ("naive", "mdm", "optimized")
 DEVICES = {"default": dict(g_on=1e-4, g_off=1e-6), "100k": dict(g_on=1e-5, g_off=1e-7)}
-FULL = dict(tiles=(32, 64, 128, 256), wires=(0.0, 1.0, 2.5, 5.0, 10.0), epochs=40, tune_epochs=3)
-QUICK = dict(tiles=(64,), wires=(0.0, 10.0), epochs=8, tune_epochs=1)
+FULL = dict(tiles=(32, 64, 128, 256), wires=(0.0, 1.0, 2.5, 5.0, 10.0), epochs=40, tune_epochs=3, reprogram_every=3)
+QUICK = dict(tiles=(64,), wires=(0.0, 10.0), epochs=8, tune_epochs=1, reprogram_every=3)
 
 
 def digits(seed):
@@ -124,7 +125,10 @@ def run(out, quick=False, seed=0, plot=True, stream=sys.stderr):
         progress.step("%s %s %dx%d %g ohm" % (device, mapping, tile, tile, r))
     for device, mapping, tile, r in tuned:
         t0 = time.time()
-        analog = xt.convert(model, mapping=mapping, tile=(tile, tile), r_wl=r, r_bl=r, **DEVICES[device])
+        # The crossbars are re-programmed from the float weights every `reprogram_every` optimizer steps
+        # (programming a chip is slow; in between, the forward pass sees the last programmed weights).
+        analog = xt.convert(model, reprogram_every=grid["reprogram_every"], mapping=mapping, tile=(tile, tile),
+                            r_wl=r, r_bl=r, **DEVICES[device])
         train(analog, x_train, y_train, grid["tune_epochs"], seed + 1, lr=1e-3)
         rows.append(dict(mapping=mapping, device=device, tile=tile, r_wire=r, fine_tuned=True,
                          accuracy=accuracy(analog, x_test, y_test), seconds=round(time.time() - t0, 3)))

@@ -3,7 +3,6 @@ package io.xbar.cli;
 
 import io.xbar.kernel.Circuit;
 import io.xbar.mapping.LayerMapping;
-import io.xbar.mapping.LayerResult;
 import io.xbar.mapping.MappingOptions;
 import io.xbar.mapping.QuantizedWeights;
 import io.xbar.mapping.TiledMvm;
@@ -44,9 +43,10 @@ public final class MvmCommand implements Command {
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
-        LayerResult result = TiledMvm.run(mapping, inputs.quantized(), circuit,
+        // The outputs alone (no NF terms): with an ideal ADC the DAC cycles are summed before the crossbar.
+        double[] y = TiledMvm.outputs(mapping, inputs.quantized(), circuit,
                 io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)));
-        ArrayFiles.write("out", output, result.y(), inputs.file().outputShape(mapping.outputs()));
+        ArrayFiles.write("out", output, y, inputs.file().outputShape(mapping.outputs()));
         return 0;
     }
 }

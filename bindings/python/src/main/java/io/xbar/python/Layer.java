@@ -78,7 +78,8 @@ public final class Layer {
 
     /** {@code y = x . W} as the crossbars compute it: {@code batch x N_out}, row-major. */
     public double[] mvm(double[] x, int batch, boolean integerTyped) {
-        return run(x, batch, integerTyped).y();
+        QuantizedInputs q = quantize("X", x, batch, inputs(), integerTyped, options);
+        return TiledMvm.outputs(mapping, q, circuit, cachedTransfer());
     }
 
     /** The report of {@code xbar nf} (keys {@code nf}, {@code mvm_rel_error}, {@code tiles}, ...), as JSON text. */
