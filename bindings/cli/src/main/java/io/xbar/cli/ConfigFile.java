@@ -37,7 +37,10 @@ public final class ConfigFile {
     /** Largest configuration file read: a study file is a few hundred bytes; this bounds a device or an endless pipe. */
     public static final int MAX_BYTES = 1 << 20;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Made on first use: a run without {@code --config} never starts Jackson (a quarter second of a one-shot run). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     /**
      * A stream (a pipe, {@code /dev/stdin}, a FIFO) can be read only once, but one command line reads
      * its {@code --config} twice (the shared flags in {@link Main}, then the command's own): what a
@@ -91,8 +94,8 @@ public final class ConfigFile {
             throw new UsageException("--config: " + file + ": cannot be read: " + ArrayFiles.ioReason(e), e);
         }
         JsonNode root;
-        try (JsonParser parser = MAPPER.createParser(bytes)) {
-            root = MAPPER.readTree(parser);
+        try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
+            root = Json.MAPPER.readTree(parser);
             if (root != null) {
                 rejectTrailing(parser, file);
             }

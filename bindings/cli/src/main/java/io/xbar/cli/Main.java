@@ -67,8 +67,9 @@ public final class Main {
                 return stdoutChecked(command, status, out, err);
             }
             GlobalFlags.Settings settings = GlobalFlags.settings(Flags.parseGlobal(rest));
-            // Process-wide, so put back afterwards: Main.run also serves simulators in-process.
-            int blasThreads = Blas.threads();
+            // Process-wide, so put back afterwards: Main.run also serves simulators in-process. Only
+            // touched when asked for: loading OpenBLAS costs a third of a second a command may not need.
+            int blasThreads = settings.threads() > 0 ? Blas.threads() : 0;
             if (settings.threads() > 0) {
                 Blas.setThreads(settings.threads());
             }
