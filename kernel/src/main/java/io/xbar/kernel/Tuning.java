@@ -16,7 +16,7 @@ import java.util.function.Function;
  *   <tr><th>property</th><th>default</th><th>component</th></tr>
  *   <tr><td>{@code xbar.threads}</td><td>available processors</td><td>worker threads of the kernel's one
  *       fork-join pool ({@link #threads})</td></tr>
- *   <tr><td>{@code xbar.scalar}</td><td>false</td><td>{@link #scalar}</td></tr>
+ *   <tr><td>{@code xbar.scalar}</td><td>false (true in a one-shot {@code xbar} process)</td><td>{@link #scalar}</td></tr>
  *   <tr><td>{@code xbar.parallel.minWork}</td><td>131072</td><td>{@link #parallelMinWork}</td></tr>
  *   <tr><td>{@code xbar.sweeps}</td><td>0 (by size)</td><td>{@link #smoothingSweeps}</td></tr>
  *   <tr><td>{@code xbar.cycle}</td><td>2</td><td>{@link #cycleIndex}</td></tr>

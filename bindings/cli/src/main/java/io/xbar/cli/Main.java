@@ -27,6 +27,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // A one-shot process: the scalar line kernels unless the user chose (-Dxbar.scalar=false in
+        // XBAR_JAVA_OPTS). Until C2 compiles them, Vector API kernels run boxed and far slower, and a
+        // one-shot run rarely gets there: measured per process, scalar took 64x64 to 256x256 solves
+        // 2-3 times faster and was still ahead at 4096x4096 (36 s against 40 s; docs/performance.md).
+        // In process (Main.run, the Java API, Python) the vector kernels stay, as they warm up there.
+        // Only the solver's line sweeps change, within rounding; transfer matrices and read-outs do not.
+        if (System.getProperty("xbar.scalar") == null) {
+            System.setProperty("xbar.scalar", "true");
+        }
         int status = run(args, System.out, System.err);
         if (System.out.checkError() && status == 0) {
             // Output that did not arrive is lost output: never exit 0 after it.
