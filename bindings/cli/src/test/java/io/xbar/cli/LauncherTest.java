@@ -124,6 +124,22 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void anXbarJavaOlderThan25IsRefusedNotReplaced() throws Exception {
+        Path home = dir.resolve("jdk-21");
+        Files.createDirectories(home.resolve("bin"));
+        Path java = home.resolve("bin").resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"21.0.5\"' >&2\n");
+        java.toFile().setExecutable(true);
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"21.0.5\"\n");
+        Run r = xbar(Map.of("XBAR_JAVA", java.toString()), null, "help");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("xbar: XBAR_JAVA=" + java + " is Java 21; xbar needs JDK 25 or newer", r.err().strip());
+        Run missing = xbar(Map.of("XBAR_JAVA", dir.resolve("none").toString()), null, "help");
+        assertEquals(2, missing.status());
+        assertEquals("xbar: XBAR_JAVA=" + dir.resolve("none") + " is not an executable java", missing.err().strip());
+    }
+
     // ------------------------------------------------------------------ a JVM that does not start: one line
 
     @Test
