@@ -98,20 +98,20 @@ public final class Main {
             }
             return stdoutChecked(command, status, out, err);
         } catch (UsageException e) {
-            err.println("xbar " + command.name() + ": " + e.getMessage());
+            err.println("xbar " + command.name() + ": " + oneLine(e.getMessage()));
             return 2;
         } catch (IllegalArgumentException e) {
             // Public API checks throw IllegalArgumentException naming the problem: a user mistake too.
-            err.println("xbar " + command.name() + ": " + e.getMessage());
+            err.println("xbar " + command.name() + ": " + oneLine(e.getMessage()));
             return 2;
         } catch (java.nio.file.FileSystemException e) {
             // A file-system refusal (read-only directory, full disk, permissions) is the user's environment, not a bug.
-            err.println("xbar " + command.name() + ": " + (e.getFile() == null ? "" : e.getFile() + ": ")
-                    + io.xbar.io.AtomicFiles.reason(e));
+            err.println("xbar " + command.name() + ": " + oneLine((e.getFile() == null ? "" : e.getFile() + ": ")
+                    + io.xbar.io.AtomicFiles.reason(e)));
             return 2;
         } catch (java.io.InterruptedIOException e) {
             // Ctrl-C or SIGTERM while writing: the shutdown hook removes the temporaries.
-            err.println("xbar " + command.name() + ": " + e.getMessage());
+            err.println("xbar " + command.name() + ": " + oneLine(e.getMessage()));
             return 130;
         } catch (OutOfMemoryError e) {
             err.println("xbar " + command.name() + ": " + HeapAdvice.outOfMemory());
@@ -121,6 +121,34 @@ public final class Main {
             e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /**
+     * An error message as the one line the contract promises: control characters that came from the
+     * user's data (a newline in a file name, a header or a config key) are shown escaped ({@code \n},
+     * {@code \r}, {@code \t}, else {@code \u001b}), never acted on by the terminal.
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(message.length());
+        for (int k = 0; k < message.length(); k++) {
+            char c = message.charAt(k);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** A command whose standard output failed (closed, full, broken pipe) did not deliver its result: exit 2. */

@@ -43,6 +43,7 @@ public final class MvmCommand implements Command {
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
+        TransferCommand.warnIfTilesHeapLimited("mvm", options.tileRows(), options.tileCols(), circuit, err);
         // The outputs alone (no NF terms): with an ideal ADC the DAC cycles are summed before the crossbar.
         double[] y = TiledMvm.outputs(mapping, inputs.quantized(), circuit,
                 io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)));

@@ -60,6 +60,7 @@ public final class NfCommand implements Command {
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         long start = System.nanoTime();
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
+        TransferCommand.warnIfTilesHeapLimited("nf", options.tileRows(), options.tileCols(), circuit, err);
         io.xbar.mapping.TransferFunction transfer = model.equals("exact")
                 ? io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0))
                 : io.xbar.mapping.FirstOrderModel.transferFunction();

@@ -61,12 +61,7 @@ public final class TransferCommand implements Command {
         double fast = TransferMatrix.nestedBytes(rows, cols) + arrays;
         HeapAdvice.need(transfer.nestedDissection() || transfer.heapLimited() ? fast
                 : TransferMatrix.sweepBytes(rows, cols) + arrays);
-        if (transfer.heapLimited()) {
-            err.println(String.format(java.util.Locale.ROOT, "xbar transfer: warning: the fast method (nested dissection) "
-                    + "needs about %s of heap, which holds %s; the row sweep runs instead, about %.0fx the work "
-                    + "(XBAR_HEAP=%s avoids this)", HeapAdvice.size(fast), HeapAdvice.size(HeapAdvice.heap()),
-                    transfer.sweepSlowdown(), HeapAdvice.heapFor(fast)));
-        }
+        warnIfHeapLimited("transfer", transfer, fast, err);
         double[] t = new double[rows * cols];
         ProgressBar bar = ProgressBar.on(err);
         try {
@@ -79,5 +74,24 @@ public final class TransferCommand implements Command {
         }
         ArrayFiles.write("out", output, t, g.rows(), g.cols());
         return 0;
+    }
+
+    /**
+     * One warning line when {@code transfer} cannot use nested dissection for lack of heap (issue
+     * 12 item 7: never silently slow): what it needs, what the heap holds, the slowdown, the fix.
+     */
+    static void warnIfHeapLimited(String command, TransferMatrix transfer, double fastBytes, PrintStream err) {
+        if (transfer.heapLimited()) {
+            err.println(String.format(java.util.Locale.ROOT, "xbar %s: warning: the fast method (nested dissection) "
+                    + "needs about %s of heap, which holds %s; the row sweep runs instead, about %.0fx the work "
+                    + "(XBAR_HEAP=%s avoids this)", command, HeapAdvice.size(fastBytes), HeapAdvice.size(HeapAdvice.heap()),
+                    transfer.sweepSlowdown(), HeapAdvice.heapFor(fastBytes)));
+        }
+    }
+
+    /** The same warning for a layer's tiles: one tile's transfer matrix at a time, {@code tileRows x tileCols}. */
+    static void warnIfTilesHeapLimited(String command, int tileRows, int tileCols, Circuit circuit, PrintStream err) {
+        TransferMatrix tile = new TransferMatrix(tileRows, tileCols, circuit, 0);
+        warnIfHeapLimited(command, tile, TransferMatrix.nestedBytes(tileRows, tileCols), err);
     }
 }

@@ -274,7 +274,11 @@ final class CliFuzz {
          */
         boolean checkRun(Run r, Expect expect, String... mentions) {
             if (r.timedOut()) {
-                fail("hang", "no exit within " + r.millis() + " ms; stderr so far: " + abbreviate(r.err(), 400));
+                // A run that said up front it would be slow (too little heap for the fast method, with the
+                // heap that avoids it) keeps the contract (issue 12 item 7); only a silent one is a hang.
+                if (!r.err().contains(": warning: the fast method (nested dissection) needs")) {
+                    fail("hang", "no exit within " + r.millis() + " ms; stderr so far: " + abbreviate(r.err(), 400));
+                }
                 return false;
             }
             if (r.status() < 0 || r.status() > 2) {

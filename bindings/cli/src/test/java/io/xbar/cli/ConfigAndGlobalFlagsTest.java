@@ -141,6 +141,17 @@ class ConfigAndGlobalFlagsTest {
     }
 
     @Test
+    void controlCharactersFromTheUsersDataAreShownEscapedInTheOneLine() throws IOException {
+        // A key with a carriage return (JSON "\r") would overwrite the message on a terminal.
+        Path c = config("cr.json", "{\"d\\rive\": \"both\"}");
+        CommandTesting.Run r = CommandTesting.run("solve", "--config", c.toString());
+        assertEquals(2, r.status());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("unknown key 'd\\rive'") && !r.err().strip().contains("\r"), r.err());
+        assertEquals("a\\nb\\tc\\u001b[0m", Main.oneLine("a\nb\tc\u001b[0m"));
+    }
+
+    @Test
     void malformedFilesGiveOneLineNamingTheFile() throws IOException {
         Path broken = config("broken.json", "{\"r-wl\": 1.0,\n \"drive\": }");
         CommandTesting.refused(null, List.of(broken.toString(), "not valid JSON", "line 2"), "solve", "--config",

@@ -20,7 +20,7 @@ final class FlagFuzz implements CliFuzzTest.Family {
             "stuck-on", "stuck-off", "program-noise", "drift-time", "drift-nu", "drift-nu-sigma", "help", "h", "", "-", "R-WL",
             "r_wl", "r-wl ", "rwl", "out", "inputs", "conductances", "weights", "report", "node-voltages", "calibration"};
     private static final String[] VALUES = {"0", "-0", "1", "-1", "2.5", "1e308", "1e-308", "4.9e-324", "1e309", "-1e309", "NaN",
-            "Infinity", "-Infinity", "0x1p3", "1_000", " 1", "1 ", "", " ", "abc", "256x256", "0x0", "1x1", "99999x1", "4096x4096",
+            "Infinity", "-Infinity", "0x1p3", "1_000", " 1", "1 ", "", " ", "abc", "256x256", "0x0", "1x1", "99999x1", "3x5",
             "2x2", "left", "right", "both", "top", "bottom", "LEFT", "naive", "mdm", "optimized", "differential", "offset",
             "interleaved", "slice-major", "density", "msb-near-driver", "lsb-near-driver", "natural", "linear", "sinh",
             "2147483648", "-2147483649", "99999999999999999999", "\u0663", "1e-3000", "\u0000", "8", "16", "17", "3", "1e-12",
