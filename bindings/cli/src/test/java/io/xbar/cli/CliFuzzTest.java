@@ -68,6 +68,11 @@ class CliFuzzTest {
             next.put(f.name(), onlyAttempt == null ? 0 : onlyAttempt);
         }
         long budget = (long) (seconds * 1e9);
+        // In-process runs resolve relative paths against this JVM's working directory (the module): a
+        // mutated command line may legitimately write there (`--out` given a flag's value). Whatever an
+        // attempt adds there is removed after it, so long runs leave the checkout as they found it.
+        Path cwd = Path.of("").toAbsolutePath();
+        java.util.Set<Path> present = listing(cwd);
         boolean verbose = Boolean.getBoolean("xbar.fuzz.verbose");
         long start = System.nanoTime();
         long attempts = 0;
@@ -98,6 +103,11 @@ class CliFuzzTest {
                 a.fail("harness error", e.toString());
             } finally {
                 deleteTree(a.dir);
+                for (Path added : listing(cwd)) {
+                    if (!present.contains(added)) {
+                        deleteTree(added);
+                    }
+                }
             }
             long took = System.nanoTime() - t0;
             spent.merge(f.name(), took, Long::sum);
@@ -118,6 +128,12 @@ class CliFuzzTest {
         String report = report(fuzz, seed, next, spent, (System.nanoTime() - start) / 1e9);
         System.out.println(report.lines().findFirst().orElse(""));
         assertTrue(fuzz.failures.isEmpty(), report);
+    }
+
+    private static java.util.Set<Path> listing(Path dir) throws java.io.IOException {
+        try (var entries = java.nio.file.Files.list(dir)) {
+            return entries.collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private static String report(CliFuzz fuzz, long seed, Map<String, Integer> attempts, Map<String, Long> spent, double seconds) {
