@@ -10,6 +10,7 @@ jar in it).
 import glob
 import os
 import re
+import sys
 import threading
 
 import numpy as np
@@ -168,12 +169,11 @@ def vectors(name, a, width, what):
 
 
 def _array(name, a):
-    try:
-        import torch  # a tensor is welcome where an array is
-        if isinstance(a, torch.Tensor):
-            a = a.detach().cpu().numpy()
-    except ImportError:
-        pass
+    # A tensor is welcome where an array is. A caller holding one has imported torch already: looking it up
+    # instead of importing it keeps a plain NumPy script from paying PyTorch's import (about a second).
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(a, torch.Tensor):
+        a = a.detach().cpu().numpy()
     arr = np.asarray(a)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise ValueError("%s has dtype %s; xbar takes real numbers (float or integer arrays)" % (name, arr.dtype))

@@ -329,7 +329,8 @@ public final class AtomicFiles {
         try {
             Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
         } catch (IOException | UnsupportedOperationException e) {
-            // keep the umask's permissions
+            // A file system without POSIX permissions (or one that refuses them): the new file keeps
+            // the umask's permissions, as any file the user creates there would.
         }
     }
 
