@@ -87,18 +87,35 @@ final class BipartiteMethod implements NodalMethod<BipartiteMethod.Work> {
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
+    public ConjugateGradient.Stats solve(double[] v, double[] source, double[] currents, double[] u, double[] w,
+                                         Work ws) {
         double[] uu = ws.hubU;
         double[] ww = ws.hubW;
+        // Cell sources, summed per node: out of word line i (outU), into bit line j (inW).
+        double[] outU = new double[m];
+        double[] inW = new double[n];
+        if (source != null) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    outU[i] += source[i * n + j];
+                    inW[j] += source[i * n + j];
+                }
+            }
+        }
         if (pinnedU) {
             System.arraycopy(v, 0, uu, 0, m);
         } else if (pinnedW) {
             for (int i = 0; i < m; i++) {
-                uu[i] = sourceConductance * v[i] / diagU[i];
+                uu[i] = (sourceConductance * v[i] - outU[i]) / diagU[i];
             }
         } else {
+            // S U = b_U + G D_W^-1 b_W, with b_W the sources into the bit lines
             for (int i = 0; i < m; i++) {
-                uu[i] = sourceConductance * v[i];
+                double s = sourceConductance * v[i] - outU[i];
+                for (int j = 0; j < n; j++) {
+                    s += cell[i * n + j] * inW[j] / diagW[j];
+                }
+                uu[i] = s;
             }
             Lapack.dpotrs(m, 1, factor, uu);
         }
@@ -110,17 +127,17 @@ final class BipartiteMethod implements NodalMethod<BipartiteMethod.Work> {
                 }
             }
             for (int j = 0; j < n; j++) {
-                ww[j] /= diagW[j];
+                ww[j] = (ww[j] + inW[j]) / diagW[j];
             }
         }
-        double residual = residual(v, uu, ww);
+        double residual = residual(v, outU, inW, uu, ww);
         if (residual > SolverOptions.REQUIRED_RESIDUAL) {
             throw new ConvergenceException("bipartite Cholesky solve", residual, SolverOptions.REQUIRED_RESIDUAL, 0);
         }
         java.util.Arrays.fill(currents, 0);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                currents[j] += cell[i * n + j] * (uu[i] - ww[j]);
+                currents[j] += cell[i * n + j] * (uu[i] - ww[j]) + (source == null ? 0 : source[i * n + j]);
                 if (u != null) {
                     u[i * n + j] = uu[i];
                     w[i * n + j] = ww[j];
@@ -131,13 +148,13 @@ final class BipartiteMethod implements NodalMethod<BipartiteMethod.Work> {
     }
 
     /** Scaled KCL residual over the free hub nodes. */
-    private double residual(double[] v, double[] uu, double[] ww) {
+    private double residual(double[] v, double[] outU, double[] inW, double[] uu, double[] ww) {
         double normR = 0;
         double normB = 0;
         double normX = Math.max(LineKernels.maxAbs(uu), LineKernels.maxAbs(ww));
         if (!pinnedU) {
             for (int i = 0; i < m; i++) {
-                double b = sourceConductance * v[i];
+                double b = sourceConductance * v[i] - outU[i];
                 double s = diagU[i] * uu[i];
                 for (int j = 0; j < n; j++) {
                     s -= cell[i * n + j] * ww[j];
@@ -157,7 +174,8 @@ final class BipartiteMethod implements NodalMethod<BipartiteMethod.Work> {
                 }
             }
             for (int j = 0; j < n; j++) {
-                normR = Math.max(normR, Math.abs(s[j]));
+                normR = Math.max(normR, Math.abs(s[j] - inW[j]));
+                normB = Math.max(normB, Math.abs(inW[j]));
             }
         }
         return ConjugateGradient.scaled(normR, normA, normX, normB);

@@ -31,8 +31,14 @@ public final class CrossbarSolver {
     private final Circuit circuit;
     private final SolverOptions options;
     private final LineKernels kernels;
+    private final CellModel cellModel;
 
     private CrossbarSolver(int rows, int cols, Circuit circuit, SolverOptions options, LineKernels kernels) {
+        this(rows, cols, circuit, options, kernels, CellModel.LINEAR);
+    }
+
+    private CrossbarSolver(int rows, int cols, Circuit circuit, SolverOptions options, LineKernels kernels,
+                           CellModel cellModel) {
         Checks.shape(rows, cols);
         if (circuit == null) {
             throw new IllegalArgumentException("circuit must be given");
@@ -45,6 +51,14 @@ public final class CrossbarSolver {
         this.circuit = circuit;
         this.options = options;
         this.kernels = kernels;
+        if (cellModel == null) {
+            throw new IllegalArgumentException("cell model must be given (linear or sinh)");
+        }
+        if (!cellModel.isLinear() && circuit.access() != 0) {
+            throw new IllegalArgumentException("r_access = " + circuit.access() + " ohm with the " + cellModel.kind().flagName()
+                    + " cell model: a nonlinear cell behind an access transistor is not supported (r_access must be 0)");
+        }
+        this.cellModel = cellModel;
     }
 
     /** A solver for {@code rows x cols} crossbars of the given circuit, default options. */
@@ -53,12 +67,27 @@ public final class CrossbarSolver {
     }
 
     public CrossbarSolver withOptions(SolverOptions o) {
-        return new CrossbarSolver(rows, cols, circuit, o, kernels);
+        return new CrossbarSolver(rows, cols, circuit, o, kernels, cellModel);
     }
 
     /** The same solver on the given line kernels (tests hold scalar and vector results equal). */
     public CrossbarSolver withKernels(LineKernels k) {
-        return new CrossbarSolver(rows, cols, circuit, options, k);
+        return new CrossbarSolver(rows, cols, circuit, options, k, cellModel);
+    }
+
+    /**
+     * The same solver for cells following {@code model} (MODEL.md section 6). A nonlinear model is
+     * solved by Newton's method ({@link NewtonSolve}) and has no transfer matrix.
+     *
+     * @throws IllegalArgumentException for a nonlinear model with {@code r_access > 0} (not supported)
+     */
+    public CrossbarSolver withCellModel(CellModel model) {
+        return new CrossbarSolver(rows, cols, circuit, options, kernels, model);
+    }
+
+    /** The cells' current-voltage law ({@link CellModel#LINEAR} unless {@link #withCellModel} said otherwise). */
+    public CellModel cellModel() {
+        return cellModel;
     }
 
     /**

@@ -137,6 +137,34 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
     }
 
     /** Right-hand sides of chains ({@code bl}, P*L) and hubs ({@code bh}, P, or pinned hub values). */
+    private void rightHandSide(double[] v, double[] source, double[] bl, double[] bh) {
+        rightHandSide(v, bl, bh);
+        if (source == null) {
+            return;
+        }
+        // A cell source leaves its word-line node and enters its bit-line node; pinned nodes absorb it.
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = source[i * n + j];
+                if (hubsAreWordLines) {
+                    if (!pinned[i * n + j]) {
+                        bl[i * n + j] += s;
+                    }
+                    if (!hubsPinned) {
+                        bh[i] -= s;
+                    }
+                } else {
+                    if (!pinned[j * m + i]) {
+                        bl[j * m + i] -= s;
+                    }
+                    if (!hubsPinned) {
+                        bh[j] += s;
+                    }
+                }
+            }
+        }
+    }
+
     private void rightHandSide(double[] v, double[] bl, double[] bh) {
         java.util.Arrays.fill(bl, 0);
         if (hubsAreWordLines) {
@@ -253,19 +281,19 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
-        rightHandSide(v, ws.bl, ws.bh);
+    public ConjugateGradient.Stats solve(double[] v, double[] source, double[] currents, double[] u, double[] w, Work ws) {
+        rightHandSide(v, source, ws.bl, ws.bh);
         int iterations = solveSystem(ws.bl, ws.bh, ws.x, ws.hubs, ws);
         // Iterative refinement on branch currents: chains of very conductive wires lose
         // eps * G_wire * |V| in the direct line solves; each step recovers what rounding allows.
-        double normR = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
+        double normR = branchResidual(v, source, ws.x, ws.hubs, ws.rl, ws.rh);
         // First to the largest cell current, then, if a column carries less, to the smallest
         // column current: each column's current is judged against itself.
         double scale = maxCell * LineKernels.maxAbs(v);
         boolean floor = false;
         for (int pass = 0; pass < 2 && !floor; pass++) {
             if (pass == 1) {
-                outputs(ws.x, ws.hubs, currents, null, null);
+                outputs(ws.x, ws.hubs, source, currents, null, null);
                 double smallest = MultigridMethod.smallestNonzero(currents);
                 if (!(smallest < scale)) {
                     break;
@@ -281,7 +309,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
                 for (int p = 0; p < positions; p++) {
                     ws.hubs[p] += ws.dh[p];
                 }
-                double next = branchResidual(v, ws.x, ws.hubs, ws.rl, ws.rh);
+                double next = branchResidual(v, source, ws.x, ws.hubs, ws.rl, ws.rh);
                 if (next > 0.5 * normR) {
                     normR = Math.min(normR, next);
                     floor = true;
@@ -296,7 +324,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
         if (residual > SolverOptions.REQUIRED_RESIDUAL) {
             throw new ConvergenceException("shorted-line solve", residual, options.tolerance(), iterations);
         }
-        outputs(ws.x, ws.hubs, currents, u, w);
+        outputs(ws.x, ws.hubs, source, currents, u, w);
         return new ConjugateGradient.Stats(residual, iterations);
     }
 
@@ -334,7 +362,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
      * Branch-current residual of chains ({@code rl}) and hubs ({@code rh}) for inputs {@code v};
      * pinned nodes have none. Returns its largest magnitude.
      */
-    private double branchResidual(double[] v, double[] x, double[] hubs, double[] rl, double[] rh) {
+    private double branchResidual(double[] v, double[] source, double[] x, double[] hubs, double[] rl, double[] rh) {
         double max = 0;
         java.util.Arrays.fill(rh, 0);
         if (hubsAreWordLines) {
@@ -349,7 +377,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
                 for (int j = 0; j < n; j++) {
                     int k = i * n + j;
                     double wv = x[k];
-                    double cellCurrent = cell[k] * (hub - wv);
+                    double cellCurrent = cell[k] * (hub - wv) + (source == null ? 0 : source[k]);
                     hubFlow += cellCurrent;
                     if (pinned[k]) {
                         rl[k] = 0;
@@ -383,7 +411,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
             for (int i = 0; i < m; i++) {
                 int k = j * m + i;
                 double uv = x[k];
-                double cellCurrent = cell[i * n + j] * (uv - hub);
+                double cellCurrent = cell[i * n + j] * (uv - hub) + (source == null ? 0 : source[i * n + j]);
                 hubFlow += cellCurrent;
                 if (pinned[k]) {
                     rl[k] = 0;
@@ -407,7 +435,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
         return max;
     }
 
-    private void outputs(double[] x, double[] hubs, double[] currents, double[] u, double[] w) {
+    private void outputs(double[] x, double[] hubs, double[] source, double[] currents, double[] u, double[] w) {
         java.util.Arrays.fill(currents, 0);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -420,7 +448,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
                     uv = x[j * m + i];
                     wv = hubs[j];
                 }
-                currents[j] += cell[i * n + j] * (uv - wv);
+                currents[j] += cell[i * n + j] * (uv - wv) + (source == null ? 0 : source[i * n + j]);
                 if (u != null) {
                     u[i * n + j] = uv;
                     w[i * n + j] = wv;

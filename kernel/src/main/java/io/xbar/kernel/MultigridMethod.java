@@ -107,9 +107,23 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     }
 
     /** Right-hand side for input voltages {@code v}: driver currents, pinned values and their couplings. */
-    private void rightHandSide(double[] v, double[] b) {
+    private void rightHandSide(double[] v, double[] source, double[] b) {
         java.util.Arrays.fill(b, 0);
         int mn = m * n;
+        if (source != null) {
+            // A cell source leaves its word-line node and enters its bit-line node; pinned nodes absorb it.
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = source[i * n + j];
+                    if (!fine.uPinned[j * m + i]) {
+                        b[j * m + i] -= s;
+                    }
+                    if (!fine.wPinned[i * n + j]) {
+                        b[mn + i * n + j] += s;
+                    }
+                }
+            }
+        }
         boolean pinSource = circuit.source() == 0;
         double gs = pinSource ? 0 : 1.0 / circuit.source();
         double gw = 1.0 / circuit.wordLine();
@@ -143,9 +157,13 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         final ConjugateGradient cg = new ConjugateGradient(2 * m * n, options, kernels);
         /** The input voltages of the solve in progress (read by the branch residual). */
         double[] v;
+        /** The cell sources of the solve in progress, row-major and in word-line layout, or null. */
+        double[] source;
+        /** Allocated on first use: linear solves never need it. */
+        double[] sourceU;
         final ConjugateGradient.Problem problem = new ConjugateGradient.Problem("multigrid-preconditioned CG",
                 (p, y) -> fine.multiply(p, y, mg.transposed[0]),
-                (xx, r) -> branchResidual(v, xx, r, mg.transposed[0]),
+                (xx, r) -> branchResidual(v, source, sourceU, xx, r, mg.transposed[0]),
                 (r, z) -> multigrid.precondition(r, z, mg), normA);
     }
 
@@ -155,9 +173,20 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     }
 
     @Override
-    public ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, Work ws) {
+    public ConjugateGradient.Stats solve(double[] v, double[] source, double[] currents, double[] u, double[] w, Work ws) {
         int mn = m * n;
-        rightHandSide(v, ws.b);
+        rightHandSide(v, source, ws.b);
+        if (source != null) {
+            if (ws.sourceU == null) {
+                ws.sourceU = new double[mn];
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    ws.sourceU[j * m + i] = source[i * n + j];
+                }
+            }
+        }
+        ws.source = source;
         java.util.Arrays.fill(ws.x, 0);
         for (int k = 0; k < mn; k++) {
             if (fine.uPinned[k]) {
@@ -172,7 +201,7 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             // Each column is judged against its own current: when a column carries less than the
             // largest cell current (cells far more conductive than the wires, or nearly idle columns),
             // CG continues from the exact residual until the KCL imbalance is small beside it too.
-            outputs(ws.x, currents, null, null, ws.mg.transposed[0]);
+            outputs(ws.x, source, currents, null, null, ws.mg.transposed[0]);
             double smallest = smallestNonzero(currents);
             if (smallest < scale) {
                 ConjugateGradient.Stats more = ws.cg.solve(ws.problem, ws.b, ws.x, smallest);
@@ -180,8 +209,9 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             }
         } finally {
             ws.v = null;
+            ws.source = null;
         }
-        outputs(ws.x, currents, u, w, ws.mg.transposed[0]);
+        outputs(ws.x, source, currents, u, w, ws.mg.transposed[0]);
         return stats;
     }
 
@@ -203,7 +233,8 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
      * {@code eps * G_wire * |V|} to cancellation on very conductive wires. Each layer reads the
      * other transposed into its own layout ({@code t}), so every loop streams contiguously.
      */
-    private void branchResidual(double[] v, double[] x, double[] r, GridLevel.Scratch t) {
+    private void branchResidual(double[] v, double[] source, double[] sourceU, double[] x, double[] r,
+                                GridLevel.Scratch t) {
         int mn = m * n;
         double gw = 1.0 / circuit.wordLine();
         double gb = 1.0 / circuit.bitLine();
@@ -230,6 +261,9 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
                     double u = x[k0 + i];
                     double flow = cellU[k0 + i] * (u - wu[cellAt + i]) + toLeft * (u - x[left + i])
                             + toRight * (u - x[right + i]);
+                    if (source != null) {
+                        flow += sourceU[k0 + i];
+                    }
                     r[k0 + i] = toDriver * (v[i] - u) - flow;
                 }
             }
@@ -248,6 +282,9 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
                     double w = x[k0 + j];
                     double flow = toSense * w - cell[c0 + j] * (uw[cellAt + j] - w) + up * (w - x[above + j])
                             + down * (w - x[below + j]);
+                    if (source != null) {
+                        flow -= source[c0 + j];
+                    }
                     r[k0 + j] = -flow;
                 }
             }
@@ -262,7 +299,7 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     }
 
     /** {@code I[j] = sum_i g'(i,j) (u(i,j) - w(i,j))}, and the node voltages in row-major order on request. */
-    private void outputs(double[] x, double[] currents, double[] u, double[] w, GridLevel.Scratch t) {
+    private void outputs(double[] x, double[] source, double[] currents, double[] u, double[] w, GridLevel.Scratch t) {
         int mn = m * n;
         java.util.Arrays.fill(currents, 0);
         fine.wordLayerAsBitLines(x, 0, t);
@@ -272,6 +309,11 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             int uAt = ld + i * ld;
             for (int j = 0; j < n; j++) {
                 currents[j] += cell[k0 + j] * (t.w[uAt + j] - x[mn + k0 + j]);
+            }
+            if (source != null) {
+                for (int j = 0; j < n; j++) {
+                    currents[j] += source[k0 + j];
+                }
             }
             if (u != null) {
                 System.arraycopy(t.w, uAt, u, k0, n);

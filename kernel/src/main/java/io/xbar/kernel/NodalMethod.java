@@ -14,5 +14,14 @@ interface NodalMethod<W> {
      * Solves for the input voltages {@code v} (length M). Fills {@code currents} (length N) and, when
      * non-null, {@code u} and {@code w} (row-major M x N node voltages).
      */
-    ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, W workspace);
+    default ConjugateGradient.Stats solve(double[] v, double[] currents, double[] u, double[] w, W workspace) {
+        return solve(v, null, currents, u, w, workspace);
+    }
+
+    /**
+     * As above, with an extra current {@code cellSource[i*N + j]} flowing through every cell from its
+     * word-line node to its bit-line node, whatever the voltages (row-major M x N, or null for none):
+     * the linearized cell of Newton's method ({@link NewtonSolve}). The currents then include it.
+     */
+    ConjugateGradient.Stats solve(double[] v, double[] cellSource, double[] currents, double[] u, double[] w, W workspace);
 }

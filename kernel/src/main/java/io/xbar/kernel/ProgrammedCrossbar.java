@@ -24,6 +24,8 @@ public final class ProgrammedCrossbar {
     static final int KEEP_WORKSPACE_CELLS = 1 << 16;
     /** A workspace kept between single solves ({@link #solveOnce}); {@code null} while a solve uses it, or not kept. */
     private final AtomicReference<Object> spare;
+    /** Newton's method for nonlinear cells ({@link CellModel}); null for linear cells. */
+    private final NewtonSolve newton;
 
     ProgrammedCrossbar(CrossbarSolver structure, double[] conductances) {
         this.structure = structure;
@@ -45,6 +47,9 @@ public final class ProgrammedCrossbar {
         } else {
             method = new MultigridMethod(rows, cols, c, cell, structure.options(), structure.kernels());
         }
+        CellModel model = structure.cellModel();
+        newton = model.isLinear() ? null
+                : new NewtonSolve(structure.withCellModel(CellModel.LINEAR), model, conductances.clone());
     }
 
     public int rows() {
@@ -74,13 +79,40 @@ public final class ProgrammedCrossbar {
      */
     public Solution solve(double[] v, boolean nodeVoltages) {
         Checks.finiteBatch(v, 1, rows, "input voltages");
+        if (newton != null) {
+            structure.cellModel().checkVoltages(v, 0, rows, "input voltages");
+            scaling.voltageExponent(v, 0, rows, "input voltages");
+            // Newton from the linear solution (cells at their small-signal conductance).
+            return newton.solve(v, linearSolve(v, null), nodeVoltages);
+        }
+        return linearSolve(v, null, nodeVoltages);
+    }
+
+    /**
+     * The linear solve with an extra current {@code cellSource[i*N + j]} (A) through every cell from
+     * word line to bit line (Newton's linearized cells); node voltages always returned.
+     */
+    Solution solveWithCellSources(double[] v, double[] cellSource) {
+        return linearSolve(v, cellSource);
+    }
+
+    private Solution linearSolve(double[] v, double[] cellSource) {
+        return linearSolve(v, cellSource, true);
+    }
+
+    private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages) {
         int b = scaling.voltageExponent(v, 0, rows, "input voltages");
+        double[] source = null;
+        if (cellSource != null) {
+            source = cellSource.clone();
+            Scaling.scale(source, scaling.exponent() + b);
+        }
         double[] scaled = v.clone();
         Scaling.scale(scaled, b);
         double[] currents = new double[cols];
         double[] u = nodeVoltages ? new double[rows * cols] : null;
         double[] w = nodeVoltages ? new double[rows * cols] : null;
-        ConjugateGradient.Stats s = solveOnce(method, spare, scaled, currents, u, w);
+        ConjugateGradient.Stats s = solveOnce(method, spare, scaled, source, currents, u, w);
         Scaling.scale(currents, -scaling.exponent() - b);
         Scaling.scale(u, -b);
         Scaling.scale(w, -b);
@@ -94,14 +126,14 @@ public final class ProgrammedCrossbar {
      */
     @SuppressWarnings("unchecked")
     private static <W> ConjugateGradient.Stats solveOnce(NodalMethod<W> method, AtomicReference<Object> spare, double[] v,
-                                                         double[] currents, double[] u, double[] w) {
+                                                         double[] source, double[] currents, double[] u, double[] w) {
         if (spare == null) {
-            return method.solve(v, currents, u, w, method.workspace());
+            return method.solve(v, source, currents, u, w, method.workspace());
         }
         Object held = spare.getAndSet(null);
         W ws = held == null ? method.workspace() : (W) held;
         try {
-            return method.solve(v, currents, u, w, ws);
+            return method.solve(v, source, currents, u, w, ws);
         } finally {
             spare.set(ws);
         }
@@ -118,8 +150,22 @@ public final class ProgrammedCrossbar {
         int[] exponents = new int[batch];
         for (int b = 0; b < batch; b++) {
             exponents[b] = scaling.voltageExponent(voltages, b * rows, rows, "input voltages [" + b + "]");
+            if (newton != null) {
+                structure.cellModel().checkVoltages(voltages, b * rows, rows, "input voltages [" + b + "]");
+            }
         }
         double[] out = new double[batch * cols];
+        if (newton != null) {
+            // One Newton solve per vector, the vectors side by side on the worker pool.
+            Parallel.parts(batch, structure.options().threads(), (from, to) -> {
+                double[] v = new double[rows];
+                for (int b = from; b < to; b++) {
+                    System.arraycopy(voltages, b * rows, v, 0, rows);
+                    System.arraycopy(solve(v, false).currents(), 0, out, b * cols, cols);
+                }
+            });
+            return out;
+        }
         Parallel.parts(batch, structure.options().threads(),
                 (from, to) -> solveRange(method, voltages, exponents, out, from, to));
         return out;

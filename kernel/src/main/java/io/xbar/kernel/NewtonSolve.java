@@ -1,0 +1,273 @@
+// NewtonSolve: the crossbar with nonlinear cells (CellModel), solved by damped Newton with the exact linear solver inside.
+package io.xbar.kernel;
+
+/**
+ * Newton's method on the whole crossbar network when the cells follow a nonlinear law
+ * {@code i = f(g, u - w)} ({@link CellModel}). At the iterate {@code x_k} every cell is replaced by
+ * its linearization, its differential conductance in parallel with a fixed current:
+ * <pre>
+ *   i(d) ~ g_d d + s,    g_d = f'(d_k) = g cosh(d_k / v0),    s = f(d_k) - g_d d_k
+ * </pre>
+ * which is a linear crossbar (same structure, cells reprogrammed to {@code g_d}) with a current
+ * source per cell: the exact linear solver ({@link ProgrammedCrossbar}, multigrid-preconditioned CG
+ * on wired crossbars) gives the full Newton iterate {@code x'} in one solve. The step
+ * {@code x_k + lambda (x' - x_k)} is damped by backtracking (halving {@code lambda}) until the 2-norm of
+ * the nonlinear KCL residual falls (Armijo), so the iteration never diverges; the start is the
+ * linear solution (cells at {@code g}).
+ *
+ * <p>Stopping rule, as the linear solver's (docs/solver.md): the nonlinear KCL residual {@code F},
+ * computed branch by branch (every cell with its nonlinear current), scaled as
+ * {@code ||F||_inf / (||J||_inf ||x||_inf + ||b||_inf)} must reach the solver tolerance ({@code 1e-12})
+ * and the largest imbalance must be below {@code currentTolerance} times the largest cell current, then
+ * below it times the smallest column current; or the residual stops falling (the rounding floor) at the
+ * contract's {@code 1e-10}. Otherwise a {@link ConvergenceException} says what was reached.
+ * Zero wire or periphery resistances merge or pin nodes exactly as in the linear solver; the residual
+ * of a merged node is the sum over its parts.
+ */
+final class NewtonSolve {
+    /** Newton iterations before giving up (a smooth monotone law converges in a handful). */
+    static final int MAX_ITERATIONS = 60;
+    /** Step halvings before the line search gives up. */
+    private static final int MAX_HALVINGS = 40;
+
+    private final int m;
+    private final int n;
+    private final Circuit circuit;
+    private final CellModel model;
+    private final double[] g;
+    private final CrossbarSolver linear;
+    private final SolverOptions options;
+
+    /**
+     * @param linear the same structure with the linear cell model: programs the linearized crossbars
+     * @param g      small-signal cell conductances (S), row-major, checked; {@code r_access = 0}
+     */
+    NewtonSolve(CrossbarSolver linear, CellModel model, double[] g) {
+        this.m = linear.rows();
+        this.n = linear.cols();
+        this.circuit = linear.circuit();
+        this.model = model;
+        this.g = g;
+        this.linear = linear;
+        this.options = linear.options();
+    }
+
+    /** The KCL state of one iterate: residual norms and the scale that judges them. */
+    private record Kcl(double max, double norm2, double scaled) {
+    }
+
+    /**
+     * Solves for one input vector; {@code start} is the linear solution (its node voltages).
+     *
+     * @throws ConvergenceException when the contract's residual cannot be reached
+     */
+    Solution solve(double[] v, Solution start, boolean nodeVoltages) {
+        int mn = m * n;
+        double[] u = start.wordLineVoltages().clone();
+        double[] w = start.bitLineVoltages().clone();
+        double[] tu = new double[mn];
+        double[] tw = new double[mn];
+        double[] gd = new double[mn];
+        double[] source = new double[mn];
+        double[] currents = new double[n];
+        double span;
+        double top = 0;
+        double bottom = 0;
+        for (double x : v) {
+            top = Math.max(top, x);
+            bottom = Math.min(bottom, x);
+        }
+        span = top - bottom;
+        double maxG = LineKernels.maxAbs(g);
+        // The largest cell current the inputs can drive: judges the KCL imbalance in amperes.
+        double largestCurrent = model.current(maxG, span);
+        Kcl kcl = residual(v, u, w);
+        int iterations = start.iterations();
+        int newton = 0;
+        boolean perColumn = false;
+        while (true) {
+            columnCurrents(u, w, currents);
+            double smallest = MultigridMethod.smallestNonzero(currents);
+            double currentScale = perColumn ? Math.min(largestCurrent, smallest) : largestCurrent;
+            if (kcl.scaled <= options.tolerance() && kcl.max <= options.currentTolerance() * currentScale) {
+                if (!perColumn && smallest < largestCurrent) {
+                    perColumn = true; // also judge each column against its own current
+                    continue;
+                }
+                break;
+            }
+            if (newton == MAX_ITERATIONS) {
+                if (kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
+                    break;
+                }
+                throw new ConvergenceException("Newton solve of " + model + " cells", kcl.scaled,
+                        SolverOptions.REQUIRED_RESIDUAL, newton);
+            }
+            newton++;
+            // The linearized crossbar at the iterate, solved exactly for the full Newton iterate.
+            for (int k = 0; k < mn; k++) {
+                double d = u[k] - w[k];
+                gd[k] = model.conductance(g[k], d);
+                source[k] = model.current(g[k], d) - gd[k] * d;
+            }
+            Solution next = new ProgrammedCrossbar(linear, gd).solveWithCellSources(v, source);
+            iterations += next.iterations();
+            double[] nu = next.wordLineVoltages();
+            double[] nw = next.bitLineVoltages();
+            double lambda = 1;
+            Kcl trial = null;
+            for (int h = 0; h <= MAX_HALVINGS; h++) {
+                for (int k = 0; k < mn; k++) {
+                    tu[k] = u[k] + lambda * (nu[k] - u[k]);
+                    tw[k] = w[k] + lambda * (nw[k] - w[k]);
+                }
+                trial = residual(v, tu, tw);
+                if (trial.norm2 <= (1 - 1e-4 * lambda) * kcl.norm2) {
+                    break;
+                }
+                trial = null;
+                lambda *= 0.5;
+            }
+            if (trial == null) {
+                // No step lowers the residual: the rounding floor, or a failure to say so.
+                if (kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
+                    break;
+                }
+                throw new ConvergenceException("Newton solve of " + model + " cells (line search)", kcl.scaled,
+                        SolverOptions.REQUIRED_RESIDUAL, newton);
+            }
+            double[] swap = u;
+            u = tu;
+            tu = swap;
+            swap = w;
+            w = tw;
+            tw = swap;
+            boolean stalled = trial.max > 0.5 * kcl.max && trial.scaled <= options.tolerance();
+            kcl = trial;
+            if (stalled && kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
+                // Converged as far as double precision allows (the same floor rule as CG's).
+                columnCurrents(u, w, currents);
+                break;
+            }
+        }
+        columnCurrents(u, w, currents);
+        return new Solution(currents, kcl.scaled, iterations, nodeVoltages ? u : null, nodeVoltages ? w : null);
+    }
+
+    /** {@code I[j] = sum_i f(g, u - w)}: the nonlinear cell currents of column {@code j}. */
+    private void columnCurrents(double[] u, double[] w, double[] currents) {
+        java.util.Arrays.fill(currents, 0);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int k = i * n + j;
+                currents[j] += model.current(g[k], u[k] - w[k]);
+            }
+        }
+    }
+
+    /**
+     * The nonlinear KCL residual (current into each free node from its branches), branch by branch. A
+     * word line with {@code r_wl = 0} is one node (its residual the sum over the line), pinned when
+     * {@code r_source = 0}; likewise bit lines. Nodes pinned by a zero driver or sense resistance have
+     * none. Returns the largest magnitude, the 2-norm, and the scaled residual.
+     */
+    private Kcl residual(double[] v, double[] u, double[] w) {
+        double gw = circuit.wordLine() == 0 ? 0 : 1 / circuit.wordLine();
+        double gb = circuit.bitLine() == 0 ? 0 : 1 / circuit.bitLine();
+        double gs = circuit.source() == 0 ? 0 : 1 / circuit.source();
+        double gsense = circuit.sense() == 0 ? 0 : 1 / circuit.sense();
+        boolean wordShort = circuit.wordLine() == 0;
+        boolean bitShort = circuit.bitLine() == 0;
+        boolean pinSource = circuit.source() == 0;
+        boolean pinSense = circuit.sense() == 0;
+        Drive drive = circuit.drive();
+        Sense sense = circuit.senseAt();
+        double max = 0;
+        double sum2 = 0;
+        double maxDiag = 0;
+        double maxB = 0;
+        double[] bitSum = bitShort ? new double[n] : null;
+        double[] bitDiag = bitShort ? new double[n] : null;
+        for (int i = 0; i < m; i++) {
+            int senses = sense.amplifiersAt(i, m);
+            double rowSum = 0;
+            double rowDiag = 0;
+            for (int j = 0; j < n; j++) {
+                int k = i * n + j;
+                double d = u[k] - w[k];
+                double cell = model.current(g[k], d);
+                double gc = model.conductance(g[k], d);
+                int ends = drive.sourcesAt(j, n);
+                boolean uPinned = pinSource && (wordShort || ends > 0);
+                boolean wPinned = pinSense && (bitShort || senses > 0);
+                // Word-line node u(i,j).
+                double f = ends * gs * (v[i] - u[k]) - cell;
+                double diag = gc + ends * gs;
+                double b = ends * gs * Math.abs(v[i]);
+                if (!wordShort) {
+                    if (j > 0) {
+                        f += gw * (u[k - 1] - u[k]);
+                        diag += gw;
+                        if (pinSource && drive.sourcesAt(j - 1, n) > 0) {
+                            b += gw * Math.abs(v[i]);
+                        }
+                    }
+                    if (j + 1 < n) {
+                        f += gw * (u[k + 1] - u[k]);
+                        diag += gw;
+                        if (pinSource && drive.sourcesAt(j + 1, n) > 0) {
+                            b += gw * Math.abs(v[i]);
+                        }
+                    }
+                    if (!uPinned) {
+                        max = Math.max(max, Math.abs(f));
+                        sum2 += f * f;
+                        maxDiag = Math.max(maxDiag, diag);
+                        maxB = Math.max(maxB, b);
+                    }
+                } else {
+                    rowSum += f;
+                    rowDiag += diag;
+                }
+                // Bit-line node w(i,j).
+                double fw = cell - senses * gsense * w[k];
+                double dw = gc + senses * gsense;
+                double bw = uPinned ? gc * Math.abs(v[i]) : 0;
+                if (!bitShort) {
+                    if (i > 0) {
+                        fw += gb * (w[k - n] - w[k]);
+                        dw += gb;
+                    }
+                    if (i + 1 < m) {
+                        fw += gb * (w[k + n] - w[k]);
+                        dw += gb;
+                    }
+                    if (!wPinned) {
+                        max = Math.max(max, Math.abs(fw));
+                        sum2 += fw * fw;
+                        maxDiag = Math.max(maxDiag, dw);
+                        maxB = Math.max(maxB, bw);
+                    }
+                } else {
+                    bitSum[j] += fw;
+                    bitDiag[j] += dw;
+                }
+            }
+            if (wordShort && !pinSource) {
+                max = Math.max(max, Math.abs(rowSum));
+                sum2 += rowSum * rowSum;
+                maxDiag = Math.max(maxDiag, rowDiag);
+                maxB = Math.max(maxB, drive.sources() * gs * Math.abs(v[i]));
+            }
+        }
+        if (bitShort && !pinSense) {
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, Math.abs(bitSum[j]));
+                sum2 += bitSum[j] * bitSum[j];
+                maxDiag = Math.max(maxDiag, bitDiag[j]);
+            }
+        }
+        double normX = Math.max(LineKernels.maxAbs(u), LineKernels.maxAbs(w));
+        return new Kcl(max, Math.sqrt(sum2), ConjugateGradient.scaled(max, 2 * maxDiag, normX, maxB));
+    }
+}
