@@ -29,6 +29,7 @@ final class NewtonSolve {
     static final int MAX_ITERATIONS = 60;
     /** Step halvings before the line search gives up. */
     private static final int MAX_HALVINGS = 40;
+    private static final boolean TRACE = Tuning.get().trace();
 
     private final int m;
     private final int n;
@@ -104,6 +105,9 @@ final class NewtonSolve {
                         SolverOptions.REQUIRED_RESIDUAL, newton);
             }
             newton++;
+            if (TRACE) {
+                System.err.printf("newton %d scaled=%.3e max=%.3e%n", newton, kcl.scaled, kcl.max);
+            }
             // The linearized crossbar at the iterate, solved exactly for the full Newton iterate.
             for (int k = 0; k < mn; k++) {
                 double d = u[k] - w[k];

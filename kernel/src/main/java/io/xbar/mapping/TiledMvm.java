@@ -2,7 +2,11 @@
 package io.xbar.mapping;
 
 import io.xbar.blas.Blas;
+import io.xbar.kernel.CellModel;
 import io.xbar.kernel.Circuit;
+import io.xbar.kernel.CrossbarSolver;
+import io.xbar.kernel.ProgrammedCrossbar;
+import java.util.function.IntConsumer;
 
 /**
  * Runs a mapped layer on a batch of quantized inputs. Per tile the transfer matrix {@code T} is
@@ -81,6 +85,136 @@ public final class TiledMvm {
             levels[k] = levels[k] * scale + 0.0; // no -0.0 in output files
         }
         return levels;
+    }
+
+    /**
+     * As {@link #run(LayerMapping, QuantizedInputs, Circuit)} with cells following {@code model}
+     * (MODEL.md section 6). A linear model is the transfer-matrix path. A nonlinear one has no transfer
+     * matrix: every input cycle of every vector is solved exactly on each tile (Newton,
+     * {@link ProgrammedCrossbar#currents}, the cycles of a chunk batched on the kernel's worker pool);
+     * cycles that apply the same voltages share one solve, and all-zero cycles carry no current.
+     * {@code I_ideal} stays linear, {@code sum_i g V[i]}, so NF counts the nonlinearity as distortion.
+     *
+     * @param tileDone called with the tile index after each tile (progress), or null
+     * @throws IllegalArgumentException for a nonlinear model with {@code r_access > 0}
+     */
+    public static LayerResult run(LayerMapping mapping, QuantizedInputs inputs, Circuit circuit, CellModel model,
+                                  IntConsumer tileDone) {
+        if (model == null || model.isLinear()) {
+            return run(mapping, inputs, circuit);
+        }
+        check("run", mapping, inputs, circuit, TransferFunction.exact());
+        MappingOptions o = mapping.options();
+        Sums sums = new Sums(inputs.batch(), mapping.outputs(), mapping.tiles().size(), o.tileCols());
+        for (int t = 0; t < mapping.tiles().size(); t++) {
+            Tile tile = mapping.tiles().get(t);
+            Periphery periphery = Periphery.of(o, tile);
+            runTileSolved(tile, periphery, circuit, model, inputs, sums, t);
+            if (tileDone != null) {
+                tileDone.accept(t);
+            }
+        }
+        removeOffset(o, inputs, sums.outputs, sums.levels);
+        double[] ideal = idealProduct(mapping.weights(), inputs);
+        double scale = mapping.weightScale() * inputs.scale();
+        double[] y = new double[sums.levels.length];
+        double[] yIdeal = new double[sums.levels.length];
+        for (int k = 0; k < y.length; k++) {
+            y[k] = sums.levels[k] * scale + 0.0;
+            yIdeal[k] = ideal[k] * scale + 0.0;
+        }
+        return new LayerResult(inputs.batch(), sums.outputs, y, yIdeal, sums.levels, sums.tileNf, sums.tileTerms,
+                sums.columnNf, sums.columnTerms);
+    }
+
+    /** The outputs with cells following {@code model}: {@link #outputs} for a linear model, else {@link #run}'s {@code y}. */
+    public static double[] outputs(LayerMapping mapping, QuantizedInputs inputs, Circuit circuit, CellModel model) {
+        if (model == null || model.isLinear()) {
+            return outputs(mapping, inputs, circuit);
+        }
+        // A nonlinear crossbar does not sum its cycles: each is read on its own.
+        return run(mapping, inputs, circuit, model, null).y();
+    }
+
+    /**
+     * Every vector, phase and DAC cycle through one tile of nonlinear cells, each distinct cycle solved
+     * exactly; the same periphery as the linear path reads {@code [I | I_ideal]}.
+     */
+    private static void runTileSolved(Tile tile, Periphery periphery, Circuit circuit, CellModel model,
+                                      QuantizedInputs inputs, Sums sums, int t) {
+        int[] used = periphery.usedRows();
+        int rows = used.length;
+        int tileRows = tile.rows();
+        int cols = periphery.cols();
+        int width2 = 2 * cols;
+        int cycles = periphery.cycles();
+        double[] g = tile.conductances();
+        double[] cell = new double[rows * cols]; // g' of the used rows, for I_ideal
+        for (int u = 0; u < rows; u++) {
+            for (int j = 0; j < cols; j++) {
+                cell[u * cols + j] = circuit.cellConductance(g[used[u] * cols + j]);
+            }
+        }
+        ProgrammedCrossbar crossbar = CrossbarSolver.create(tileRows, cols, circuit).withCellModel(model).program(g);
+        int chunk = Math.max(1, Math.min(inputs.batch(), CHUNK_DOUBLES / (cycles * Math.max(tileRows, width2))));
+        double[] v = new double[chunk * cycles * rows];
+        double[] currents = new double[chunk * cycles * width2];
+        double[] sumV = new double[chunk * cycles];
+        double[] ideal = new double[chunk * cycles * cols];
+        for (int phase = 0; phase < inputs.phases(); phase++) {
+            int[] a = inputs.phase(phase);
+            double phaseSign = phase == 0 ? 1 : -1;
+            for (int b0 = 0; b0 < inputs.batch(); b0 += chunk) {
+                int nb = Math.min(chunk, inputs.batch() - b0);
+                int count = nb * cycles;
+                periphery.drive(a, inputs.width(), b0, nb, v, sumV);
+                java.util.Arrays.fill(currents, 0);
+                if (rows > 0) {
+                    // Distinct nonzero cycles, each once, on the full tile (padding rows at 0 V).
+                    java.util.Map<java.nio.ByteBuffer, Integer> distinct = new java.util.HashMap<>();
+                    int[] solveOf = new int[count];
+                    java.util.List<Integer> firsts = new java.util.ArrayList<>();
+                    for (int r = 0; r < count; r++) {
+                        boolean zero = true;
+                        for (int u = 0; u < rows && zero; u++) {
+                            zero = v[r * rows + u] == 0;
+                        }
+                        if (zero) {
+                            solveOf[r] = -1;
+                            continue;
+                        }
+                        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocate(rows * Double.BYTES);
+                        key.asDoubleBuffer().put(v, r * rows, rows);
+                        Integer k = distinct.putIfAbsent(key, firsts.size());
+                        if (k == null) {
+                            solveOf[r] = firsts.size();
+                            firsts.add(r);
+                        } else {
+                            solveOf[r] = k;
+                        }
+                    }
+                    double[] full = new double[firsts.size() * tileRows];
+                    for (int s = 0; s < firsts.size(); s++) {
+                        int r = firsts.get(s);
+                        for (int u = 0; u < rows; u++) {
+                            full[s * tileRows + used[u]] = v[r * rows + u];
+                        }
+                    }
+                    double[] solved = firsts.isEmpty() ? new double[0] : crossbar.currents(full, firsts.size());
+                    for (int r = 0; r < count; r++) {
+                        if (solveOf[r] >= 0) {
+                            System.arraycopy(solved, solveOf[r] * cols, currents, r * width2, cols);
+                        }
+                    }
+                    // I_ideal = V . g' (linear, MODEL.md section 6)
+                    Blas.dgemm(false, false, count, cols, rows, 1, v, 0, rows, cell, 0, cols, 0, ideal, 0, cols);
+                    for (int r = 0; r < count; r++) {
+                        System.arraycopy(ideal, r * cols, currents, r * width2 + cols, cols);
+                    }
+                }
+                periphery.read(currents, sumV, b0, nb, phaseSign, sums, t);
+            }
+        }
     }
 
     private static void check(String what, LayerMapping mapping, QuantizedInputs inputs, Circuit circuit,
