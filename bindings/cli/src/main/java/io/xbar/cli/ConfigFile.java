@@ -32,7 +32,7 @@ import java.util.Set;
 public final class ConfigFile {
     /** Keys any configuration file may hold, whichever command reads it. */
     public static final Set<String> SETTINGS = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES,
-            MappingFlags.SWITCHES, GlobalFlags.VALUED, GlobalFlags.SWITCHES, Set.of("tolerance"));
+            MappingFlags.SWITCHES, GlobalFlags.VALUED, GlobalFlags.SWITCHES, CellModelFlags.NAMES, Set.of("tolerance"));
 
     /** Largest configuration file read: a study file is a few hundred bytes; this bounds a device or an endless pipe. */
     public static final int MAX_BYTES = 1 << 20;

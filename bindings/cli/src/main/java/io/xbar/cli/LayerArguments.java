@@ -21,7 +21,7 @@ final class LayerArguments {
 
     /** A mapping command's valued flags: its own plus the circuit, device and mapping flags. */
     static Set<String> valued(String... own) {
-        return FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES, Set.of(own));
+        return FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES, MappingFlags.NAMES, CellModelFlags.NAMES, Set.of(own));
     }
 
     /** A mapping command's switches: its own plus the mapping switches and help. */
@@ -35,6 +35,7 @@ final class LayerArguments {
         out.println(MappingFlags.HELP);
         out.println(CircuitFlags.HELP);
         out.println(DeviceFlags.HELP);
+        out.println(CellModelFlags.HELP);
     }
 
     /** Parses a mapping command's flags; positional arguments are an error. */

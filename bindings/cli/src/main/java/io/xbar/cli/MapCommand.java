@@ -55,6 +55,7 @@ public final class MapCommand implements Command {
         Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
+        CellModelFlags.parse(flags, circuit); // checked like the other commands; the tiles do not depend on it
         Path dir = outputDirectory(flags);
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);

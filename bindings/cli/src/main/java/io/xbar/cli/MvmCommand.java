@@ -39,14 +39,16 @@ public final class MvmCommand implements Command {
         Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
+        io.xbar.kernel.CellModel cellModel = CellModelFlags.parse(flags, circuit);
         Path output = ArrayFiles.output(flags, "out");
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);
         LayerMapping mapping = LayerArguments.map(flags, weights, options, circuit);
         TransferCommand.warnIfTilesHeapLimited("mvm", options.tileRows(), options.tileCols(), circuit, err);
         // The outputs alone (no NF terms): with an ideal ADC the DAC cycles are summed before the crossbar.
-        double[] y = TiledMvm.outputs(mapping, inputs.quantized(), circuit,
-                io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)));
+        double[] y = cellModel.isLinear() ? TiledMvm.outputs(mapping, inputs.quantized(), circuit,
+                io.xbar.mapping.TransferFunction.exact(GlobalFlags.threads(0)))
+                : TiledMvm.outputs(mapping, inputs.quantized(), circuit, cellModel);
         ArrayFiles.write("out", output, y, inputs.file().outputShape(mapping.outputs()));
         return 0;
     }

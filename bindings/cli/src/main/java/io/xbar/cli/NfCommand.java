@@ -44,6 +44,7 @@ public final class NfCommand implements Command {
         Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
+        io.xbar.kernel.CellModel cellModel = CellModelFlags.parse(flags, circuit);
         String model = flags.string("model", "exact");
         if (!model.equals("exact") && !model.equals("first-order")) {
             throw new UsageException("--model must be exact or first-order, got '" + model + "'");
@@ -51,6 +52,10 @@ public final class NfCommand implements Command {
         if (model.equals("first-order") && (circuit.drive() == io.xbar.kernel.Drive.BOTH
                 || circuit.senseAt() == io.xbar.kernel.Sense.BOTH)) {
             throw new UsageException("--model first-order needs --drive left|right and --sense bottom|top");
+        }
+        if (model.equals("first-order") && !cellModel.isLinear()) {
+            throw new UsageException("--model first-order linearizes the IR drop of linear cells; it does not take "
+                    + "--cell-model " + flags.required("cell-model"));
         }
         Path report = ArrayFiles.output(flags, "report");
         Path output = flags.has("out") ? ArrayFiles.output(flags, "out") : null;
@@ -67,7 +72,11 @@ public final class NfCommand implements Command {
         ProgressBar bar = ProgressBar.on(err);
         LayerResult result;
         try {
-            result = TiledMvm.run(mapping, inputs.quantized(), circuit, withProgress(transfer, mapping.tiles().size(), bar));
+            int tiles = mapping.tiles().size();
+            result = cellModel.isLinear()
+                    ? TiledMvm.run(mapping, inputs.quantized(), circuit, withProgress(transfer, tiles, bar))
+                    : TiledMvm.run(mapping, inputs.quantized(), circuit, cellModel,
+                            t -> bar.show(t + 1, tiles, "tile " + (t + 1) + "/" + tiles));
         } finally {
             bar.finish();
         }
@@ -75,6 +84,10 @@ public final class NfCommand implements Command {
         NonidealityReport r = new NonidealityReport(mapping, result, circuit, seconds);
         com.fasterxml.jackson.databind.node.ObjectNode json = r.toJson();
         json.put("model", model);
+        json.put("cell_model", cellModel.kind().flagName());
+        if (!cellModel.isLinear()) {
+            json.put("v0", cellModel.v0());
+        }
         JsonFiles.write("report", report, json);
         if (output != null) {
             boolean written = false;

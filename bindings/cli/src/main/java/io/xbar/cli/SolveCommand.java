@@ -24,7 +24,7 @@ import java.util.Set;
  * a vector and {@code B x M x N} for a batch.
  */
 public final class SolveCommand implements Command {
-    static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES,
+    static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES,
             Set.of("conductances", "inputs", "out", "node-voltages", "threads", "tolerance"));
 
     @Override
@@ -51,6 +51,7 @@ public final class SolveCommand implements Command {
         out.println(FlagSets.helpLine("", "(M x N per vector; B x M x N for a batch)"));
         out.println(FlagSets.helpLine("--tolerance T", "target scaled KCL residual, in (0, 1e-10] (default 1e-12)"));
         out.println(CircuitFlags.HELP);
+        out.println(CellModelFlags.HELP);
     }
 
     /** {@code --threads} and {@code --tolerance} over the kernel's defaults. */
@@ -79,6 +80,7 @@ public final class SolveCommand implements Command {
             throw new UsageException("unexpected argument '" + flags.positional().get(0) + "' (flags are --name value)");
         }
         Circuit circuit = CircuitFlags.parse(flags);
+        io.xbar.kernel.CellModel model = CellModelFlags.parse(flags, circuit);
         SolverOptions options = options(flags);
         Path output = ArrayFiles.output(flags, "out");
         List<Path> nodeFiles = new ArrayList<>();
@@ -107,11 +109,13 @@ public final class SolveCommand implements Command {
         int cols = g.cols();
         int batch = v.batch();
 
-        HeapAdvice.need(CrossbarSolver.bytesNeeded(rows, cols) + Double.BYTES * (2.0 * rows * cols
+        // Newton holds the programmed crossbar and one linearized crossbar per solving thread besides it.
+        HeapAdvice.need((model.isLinear() ? 1 : 1 + options.threads()) * CrossbarSolver.bytesNeeded(rows, cols) + Double.BYTES * (2.0 * rows * cols
                 + 2.0 * batch * (rows + cols) + (nodeFiles.isEmpty() ? 0 : 2.0 * batch * rows * cols)));
         ProgrammedCrossbar crossbar;
         try {
-            crossbar = CrossbarSolver.create(rows, cols, circuit).withOptions(options).program(g.values());
+            crossbar = CrossbarSolver.create(rows, cols, circuit).withOptions(options).withCellModel(model)
+                    .program(g.values());
         } catch (IllegalArgumentException e) {
             throw new UsageException("--conductances " + g.file() + ": " + e.getMessage(), e);
         }

@@ -28,7 +28,8 @@ import java.util.Set;
  * a temporary file beside the target and moved into place, so a failure leaves no partial file.
  */
 public final class SpiceCommand implements Command {
-    private static final Set<String> EXPORT_FLAGS = FlagSets.union(CircuitFlags.NAMES, Set.of("conductances", "inputs", "out"));
+    private static final Set<String> EXPORT_FLAGS = FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES,
+            Set.of("conductances", "inputs", "out"));
 
     @Override
     public String name() {
@@ -72,12 +73,14 @@ public final class SpiceCommand implements Command {
 
                 export  writes an ngspice-ready .op netlist of the crossbar with inputs V (length M). Column j's
                         output current is i(VSENSE<j>) in ngspice, equal to I[j] (current into the sense amplifier).
-                solve   solves a linear DC netlist (R, V, I elements; .op, .option(s), .end) and writes
+                        With --cell-model sinh every cell is a behavioural source (B) that ngspice runs.
+                solve   solves a linear DC netlist (R, V, I elements; .op, .option(s), .end; no B sources) and writes
                         {"node_voltages": {...}, "source_currents": {...}} (ngspice sign convention: i(Vx) flows
                         into the + terminal through the source); to standard output without --out.
 
                 circuit flags (export; MODEL.md defaults):""");
         out.println(CircuitFlags.HELP);
+        out.println(CellModelFlags.HELP);
     }
 
     private int export(String[] args) throws IOException {
@@ -86,6 +89,7 @@ public final class SpiceCommand implements Command {
             throw new UsageException("spice export takes no positional argument, got '" + flags.positional().get(0) + "'");
         }
         Circuit circuit = CircuitFlags.parse(flags);
+        io.xbar.kernel.CellModel model = CellModelFlags.parse(flags, circuit);
         Path outFile = ArrayFiles.output(flags, "out");
         ArrayFiles.Conductances g = ArrayFiles.conductances(flags, "conductances");
         ArrayFiles.Vectors v = ArrayFiles.vectors(flags, "inputs", g.rows(), g.describe(), "one voltage per row (word line)");
@@ -93,7 +97,7 @@ public final class SpiceCommand implements Command {
             throw new UsageException("--inputs " + v.file() + " has shape " + v.array().shapeString()
                     + ": a netlist takes one input vector (M or 1 x M values), not a batch of " + v.batch());
         }
-        SpiceExport export = new SpiceExport(g.rows(), g.cols(), circuit, g.values());
+        SpiceExport export = new SpiceExport(g.rows(), g.cols(), circuit, g.values(), model);
         double[] voltages = v.values();
         writeAtomically(outFile, "--out", stream -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);

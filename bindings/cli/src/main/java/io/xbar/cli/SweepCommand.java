@@ -66,6 +66,7 @@ public final class SweepCommand implements Command {
         Flags flags = LayerArguments.parse(args, VALUED, SWITCHES);
         Circuit base = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
+        io.xbar.kernel.CellModel cellModel = CellModelFlags.parse(flags, base);
         List<int[]> tiles = tiles(flags.string("tiles", "64,128,256,512,1024"));
         List<Double> wires = wires(flags.string("wires", "1,2.5,5"));
         List<Preset> presets = presets(flags.string("mappings", "naive,mdm,optimized"));
@@ -95,7 +96,7 @@ public final class SweepCommand implements Command {
                     long start = System.nanoTime();
                     MappingOptions o = options.withTile(t[0], t[1]).withPreset(p);
                     LayerMapping m = LayerMapping.map(weights, o, circuit.drive(), circuit.senseAt(), activity);
-                    LayerResult r = TiledMvm.run(m, inputs.quantized(), circuit);
+                    LayerResult r = TiledMvm.run(m, inputs.quantized(), circuit, cellModel, null);
                     points.add(new Point(t[0], t[1], wire, p, m.tiles().size(), r.nonidealityFactor(),
                             r.mvmRelativeError(), (System.nanoTime() - start) / 1e9));
                 }
@@ -108,6 +109,10 @@ public final class SweepCommand implements Command {
             Path csv = files.write("sweep.csv", f -> AtomicFiles.write(f,
                     stream -> stream.write(csv(points).getBytes(StandardCharsets.UTF_8))));
             ObjectNode json = json(points, options, base, inputs.quantized().batch(), weights);
+            json.put("cell_model", cellModel.kind().flagName());
+            if (!cellModel.isLinear()) {
+                json.put("v0", cellModel.v0());
+            }
             Path jsonFile = files.write("sweep.json", f -> JsonFiles.write(f, json));
             Path png = null;
             if (!flags.has("no-plots")) {

@@ -14,7 +14,7 @@ import java.util.Set;
  * {@code I = V . T} for every input vector.
  */
 public final class TransferCommand implements Command {
-    static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, Set.of("conductances", "out", "threads"));
+    static final Set<String> VALUED = FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES, Set.of("conductances", "out", "threads"));
 
     @Override
     public String name() {
@@ -48,6 +48,10 @@ public final class TransferCommand implements Command {
             throw new UsageException("unexpected argument '" + flags.positional().get(0) + "' (flags are --name value)");
         }
         Circuit circuit = CircuitFlags.parse(flags);
+        if (!CellModelFlags.parse(flags, circuit).isLinear()) {
+            throw new UsageException("--cell-model " + flags.required("cell-model") + ": a nonlinear circuit has no "
+                    + "transfer matrix (I is not V . T); solve it for given inputs with xbar solve");
+        }
         int threads = flags.integer("threads", 0);
         if (threads < 0 || (flags.has("threads") && threads == 0)) {
             throw new UsageException("--threads: " + threads + " must be >= 1");

@@ -313,6 +313,11 @@ public final class NetlistParser {
             case 'i' -> source(line, Netlist.Kind.CURRENT_SOURCE);
             default -> {
                 String name = token(0);
+                if (type == 'b') {
+                    throw new NetlistException(line, "behavioural source '" + name + "' (type B, e.g. a nonlinear cell "
+                            + "written by xbar spice export --cell-model sinh): xbar spice solve handles linear netlists "
+                            + "only (R, V and I elements); run it with ngspice -b");
+                }
                 if (Character.isLetter(card[tokenFrom[0]])) {
                     throw new NetlistException(line, "unsupported element '" + name + "' (type " + upperCaseAscii(type)
                             + "): only R, V and I elements are supported");

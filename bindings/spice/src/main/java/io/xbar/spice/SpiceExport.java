@@ -1,6 +1,7 @@
 // SpiceExport: writes a crossbar with its inputs as an ngspice-ready .op netlist, streaming, element by element.
 package io.xbar.spice;
 
+import io.xbar.kernel.CellModel;
 import io.xbar.kernel.Checks;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarNetwork;
@@ -24,6 +25,11 @@ import java.io.Writer;
  * amplifier's virtual ground. ngspice's {@code i(VSENSE<j>)} is the current flowing into the
  * source's plus terminal, which here is the current from the bit line into the sense amplifier:
  * {@code i(VSENSE<j>) = I[j]} exactly as MODEL.md defines it.
+ *
+ * <p>With the {@code sinh} cell model (MODEL.md section 6) each cell is a behavioural current source
+ * {@code Bcell_<i>_<j> u w I=g*v0*sinh(V(u,w)/v0)} instead of a resistor, and the netlist sets
+ * {@code .options reltol=1e-12 abstol=1e-18 vntol=1e-15} so ngspice's Newton iteration converges to
+ * the accuracy the comparison needs (docs/spice.md).
  */
 public final class SpiceExport {
     private final int rows;
@@ -33,15 +39,33 @@ public final class SpiceExport {
     private final double[] conductances;
     /** Merged node of every network node (union-find over the shorts, roots chosen for naming). */
     private final int[] representative;
+    private final CellModel cellModel;
 
     /**
      * @param conductances row-major {@code rows x cols} cell conductances {@code g >= 0} (siemens)
      */
     public SpiceExport(int rows, int cols, Circuit circuit, double[] conductances) {
+        this(rows, cols, circuit, conductances, CellModel.LINEAR);
+    }
+
+    /**
+     * @param conductances row-major {@code rows x cols} cell conductances {@code g >= 0} (siemens); with a
+     *                     nonlinear {@code model}, each cell's small-signal conductance
+     * @throws IllegalArgumentException for a nonlinear model with {@code r_access > 0} (not supported)
+     */
+    public SpiceExport(int rows, int cols, Circuit circuit, double[] conductances, CellModel model) {
         Checks.conductances(rows, cols, conductances, "conductances");
         if (circuit == null) {
             throw new IllegalArgumentException("circuit must be given");
         }
+        if (model == null) {
+            throw new IllegalArgumentException("cell model must be given");
+        }
+        if (!model.isLinear() && circuit.access() != 0) {
+            throw new IllegalArgumentException("r_access = " + circuit.access() + " ohm with the " + model.kind().flagName()
+                    + " cell model: a nonlinear cell behind an access transistor is not supported (r_access must be 0)");
+        }
+        this.cellModel = model;
         this.rows = rows;
         this.cols = cols;
         this.circuit = circuit;
@@ -144,7 +168,8 @@ public final class SpiceExport {
         StringBuilder line = new StringBuilder(128);
         w.write("xbar crossbar " + rows + "x" + cols + " (r_wl=" + num(circuit.wordLine()) + " r_bl=" + num(circuit.bitLine())
                 + " r_source=" + num(circuit.source()) + " r_sense=" + num(circuit.sense()) + " r_access=" + num(circuit.access())
-                + " drive=" + circuit.drive().label() + " sense=" + circuit.senseAt().label() + ")\n");
+                + " drive=" + circuit.drive().label() + " sense=" + circuit.senseAt().label()
+                + (cellModel.isLinear() ? "" : " cells=sinh v0=" + cellModel.v0()) + ")\n");
         w.write("""
                 * Written by `xbar spice export`: the crossbar of MODEL.md section 1, element by element.
                 * Nodes: u_<i>_<j> / w_<i>_<j> word-line / bit-line node of cell (i, j); src_<i> driver of row i;
@@ -160,6 +185,11 @@ public final class SpiceExport {
                 *   the sense amplifier: i(VSENSE<j>) = I[j] = sum_i g'(i,j) (u(i,j) - w(i,j)).
                 *   i(V<i>) is minus the current that row i's driver delivers.
                 """);
+        if (!cellModel.isLinear()) {
+            w.write("* Cells follow the sinh model (MODEL.md section 6): Bcell_<i>_<j> u_<i>_<j> w_<i>_<j>\n"
+                    + "*   I=g*v0*sinh(V(u,w)/v0), g the cell's small-signal conductance (S), v0 = " + cellModel.v0() + " V.\n"
+                    + ".options reltol=1e-12 abstol=1e-18 vntol=1e-15\n");
+        }
         IOException[] failure = new IOException[1];
         int[] sourceSide = new int[rows];
         int[] senseSide = new int[cols];
@@ -171,7 +201,7 @@ public final class SpiceExport {
             int ra = representative[a];
             int rb = representative[b];
             switch (kind) {
-                case CELL -> line.append("Rcell_").append(row).append('_').append(col);
+                case CELL -> line.append(cellModel.isLinear() ? "Rcell_" : "Bcell_").append(row).append('_').append(col);
                 case WORD_LINE -> line.append("Rwl_").append(row).append('_').append(col);
                 case BIT_LINE -> line.append("Rbl_").append(row).append('_').append(col);
                 case SOURCE -> {
@@ -193,7 +223,16 @@ public final class SpiceExport {
                 line.append(' ');
                 appendName(line, rb);
                 line.append(' ');
-                line.append(ohms(kind, row, col, g));
+                if (kind == CrossbarNetwork.Kind.CELL && !cellModel.isLinear()) {
+                    String v0 = Double.toString(cellModel.v0());
+                    line.append("I=").append(g).append('*').append(v0).append("*sinh(V(");
+                    appendName(line, ra);
+                    line.append(',');
+                    appendName(line, rb);
+                    line.append(")/").append(v0).append(')');
+                } else {
+                    line.append(ohms(kind, row, col, g));
+                }
             }
             line.append('\n');
             try {

@@ -146,12 +146,17 @@ public final class ValidationSuite {
         long start = System.nanoTime();
         this.quick = quick;
         List<ValidationCase> cases = ValidationCases.campaign(seed, quick);
-        for (String part : new String[] {"reference", "kernel", "transfer", "xbar spice"}) {
+        // Sinh cells (MODEL.md section 6): their own checks, after the linear campaign.
+        NonlinearValidation nonlinear = new NonlinearValidation();
+        List<NonlinearValidation.Case> nonlinearCases = NonlinearValidation.cases(seed, quick);
+        checks.addAll(List.of(nonlinear.kernelCurrents, nonlinear.kernelVoltages, nonlinear.kernelResidual));
+        for (String part : new String[] {"reference", "kernel", "transfer", "xbar spice", "sinh cells"}) {
             seconds.put(part, 0.0);
         }
         if (ngspice) {
             checks.add(ngspiceCurrents);
             checks.add(ngspiceVoltages);
+            checks.add(nonlinear.ngspiceCurrents);
             seconds.put("ngspice", 0.0);
         } else {
             notes.add(NgSpice.INSTALL_HINT + " (the ngspice comparison was skipped)");
@@ -162,17 +167,26 @@ public final class ValidationSuite {
             throw new UncheckedIOException("cannot create a scratch directory for SPICE netlists", e);
         }
         try {
+            int total = cases.size() + nonlinearCases.size();
             for (int k = 0; k < cases.size(); k++) {
                 ValidationCase c = cases.get(k);
-                listener.started(k, cases.size(), c);
+                listener.started(k, total, c);
                 runCase(c);
+            }
+            for (int k = 0; k < nonlinearCases.size(); k++) {
+                NonlinearValidation.Case c = nonlinearCases.get(k);
+                listener.started(cases.size() + k, total, c.crossbar());
+                long t = System.nanoTime();
+                // The quick subset runs ngspice on its few sinh cases too: each takes well under a second.
+                nonlinear.run(c, ngspice, scratch);
+                time("sinh cells", t);
             }
         } finally {
             deleteScratch();
         }
         seconds.put("total", (System.nanoTime() - start) * 1e-9);
         List<CheckResult> results = checks.stream().map(Check::result).toList();
-        return new ValidationReport(seed, quick, cases.size(), results, List.copyOf(notes),
+        return new ValidationReport(seed, quick, cases.size() + nonlinearCases.size(), results, List.copyOf(notes),
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds)), environment());
     }
 
