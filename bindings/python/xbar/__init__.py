@@ -25,7 +25,8 @@ class Crossbar:
     """An M x N crossbar programmed with conductances ``G`` (siemens), under the circuit of the keyword flags.
 
     Circuit keywords: ``r_wl r_bl r_source r_sense r_access`` (ohms), ``drive`` (left|right|both),
-    ``sense`` (bottom|top|both); defaults as MODEL.md section 1. Also ``threads``, ``config``.
+    ``sense`` (bottom|top|both); defaults as MODEL.md section 1. Also ``threads``, ``config``, and
+    ``cell_model="sinh", v0=0.25`` for nonlinear cells (MODEL.md section 6; then no ``transfer()``).
     """
 
     def __init__(self, G, **circuit):
@@ -54,7 +55,7 @@ class Crossbar:
 
     def transfer(self):
         """The exact M x N transfer matrix ``T``: ``solve(V) == V @ T`` for every ``V``."""
-        return _jvm.array(_jvm.call(self._java.transfer), self.shape)
+        return _jvm.array(_jvm.call(_jvm.bridge().transfer, self._java), self.shape)
 
     def __repr__(self):
         return "xbar.Crossbar(%dx%d)" % self.shape

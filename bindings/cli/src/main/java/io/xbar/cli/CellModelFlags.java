@@ -11,12 +11,12 @@ import java.util.Set;
  * A nonlinear cell behind an access transistor ({@code --r-access > 0}) is refused, and so is
  * {@code --v0} without {@code --cell-model sinh} (it would be silently ignored).
  */
-final class CellModelFlags {
+public final class CellModelFlags {
     /** The valued flag names, without dashes. */
-    static final Set<String> NAMES = Set.of("cell-model", "v0");
+    public static final Set<String> NAMES = Set.of("cell-model", "v0");
 
     /** Help lines, one per flag. */
-    static final String HELP = String.join(System.lineSeparator(),
+    public static final String HELP = String.join(System.lineSeparator(),
             FlagSets.helpLine("--cell-model MODEL", "cell current law: linear (i = g d) or sinh (i = g v0 sinh(d/v0)); default linear"),
             FlagSets.helpLine("--v0 VOLTS", "voltage scale of the sinh cells, > 0 (default 0.25)"));
 
@@ -28,7 +28,7 @@ final class CellModelFlags {
      *
      * @throws UsageException naming the flag and value
      */
-    static CellModel parse(Flags flags, Circuit circuit) {
+    public static CellModel parse(Flags flags, Circuit circuit) {
         String name = flags.string("cell-model", "linear").trim().toLowerCase(java.util.Locale.ROOT);
         CellModel model;
         switch (name) {

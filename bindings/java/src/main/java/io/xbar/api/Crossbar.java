@@ -34,6 +34,11 @@ public final class Crossbar {
         return programmed.cols();
     }
 
+    /** {@return the cells' current-voltage law ({@code CellModel.LINEAR} unless given to {@link Xbar#crossbar})} */
+    public io.xbar.kernel.CellModel cellModel() {
+        return programmed.solver().cellModel();
+    }
+
     /** {@return the circuit (parasitics) this crossbar was built with} */
     public Circuit circuit() {
         return circuit;
@@ -89,6 +94,10 @@ public final class Crossbar {
      * @return a fresh row-major {@code M x N} array (siemens)
      */
     public double[] transfer() {
+        if (!programmed.solver().cellModel().isLinear()) {
+            throw new IllegalStateException("a crossbar of " + programmed.solver().cellModel()
+                    + " cells is nonlinear: it has no transfer matrix (I is not V . T); solve it for given inputs");
+        }
         return new TransferMatrix(rows(), cols(), circuit).compute(conductances);
     }
 }

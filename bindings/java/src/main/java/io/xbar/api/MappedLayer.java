@@ -22,10 +22,17 @@ import io.xbar.mapping.TransferFunction;
 public final class MappedLayer {
     private final LayerMapping mapping;
     private final Circuit circuit;
+    private final io.xbar.kernel.CellModel cellModel;
 
-    MappedLayer(LayerMapping mapping, Circuit circuit) {
+    MappedLayer(LayerMapping mapping, Circuit circuit, io.xbar.kernel.CellModel cellModel) {
         this.mapping = mapping;
         this.circuit = circuit;
+        this.cellModel = cellModel;
+    }
+
+    /** {@return the cells' current-voltage law} */
+    public io.xbar.kernel.CellModel cellModel() {
+        return cellModel;
     }
 
     /** {@return the activations per input vector {@code K}} */
@@ -78,7 +85,8 @@ public final class MappedLayer {
         // The quantizer checks batch, shape and values and keeps only its integer levels.
         MappingOptions o = mapping.options();
         QuantizedInputs q = Quantizer.inputs(activations, batch, inputs(), o.inputBits(), false, o.signedInputs());
-        LayerResult r = TiledMvm.run(mapping, q, circuit, TransferFunction.exact());
+        LayerResult r = cellModel.isLinear() ? TiledMvm.run(mapping, q, circuit, TransferFunction.exact())
+                : TiledMvm.run(mapping, q, circuit, cellModel, null);
         double[] tiles = new double[mapping.tiles().size()];
         for (int t = 0; t < tiles.length; t++) {
             tiles[t] = r.tileNonidealityFactor(t);

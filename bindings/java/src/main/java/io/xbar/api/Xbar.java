@@ -1,6 +1,7 @@
 // Xbar: static entry points of the Java API (build a crossbar, transfer matrix, map a layer).
 package io.xbar.api;
 
+import io.xbar.kernel.CellModel;
 import io.xbar.kernel.Circuit;
 import io.xbar.kernel.CrossbarSolver;
 import io.xbar.kernel.Drive;
@@ -105,9 +106,22 @@ public final class Xbar {
      * @throws IllegalArgumentException naming the shape, the circuit, the options or the first bad conductance
      */
     public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances, SolverOptions options) {
+        return crossbar(rows, cols, circuit, conductances, options, CellModel.LINEAR);
+    }
+
+    /**
+     * As {@link #crossbar(int, int, Circuit, double[], SolverOptions)} with cells following
+     * {@code cellModel} (MODEL.md section 6), e.g. {@code CellModel.sinh(0.25)}: solves then run
+     * Newton's method on the whole network, and there is no transfer matrix.
+     *
+     * @throws IllegalArgumentException as above, or for a nonlinear model with {@code r_access > 0}
+     */
+    public static Crossbar crossbar(int rows, int cols, Circuit circuit, double[] conductances, SolverOptions options,
+                                    CellModel cellModel) {
         // The kernel checks shape, circuit, options and conductances and reads the array once;
         // the crossbar keeps the one copy (for conductances() and transfer()).
-        ProgrammedCrossbar programmed = CrossbarSolver.create(rows, cols, circuit).withOptions(options).program(conductances);
+        ProgrammedCrossbar programmed = CrossbarSolver.create(rows, cols, circuit).withOptions(options)
+                .withCellModel(cellModel).program(conductances);
         return new Crossbar(programmed, circuit, conductances.clone());
     }
 
@@ -159,6 +173,24 @@ public final class Xbar {
      * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument
      */
     public static MappedLayer map(double[] weights, int inputs, int outputs, MappingOptions options, Circuit circuit) {
+        return map(weights, inputs, outputs, options, circuit, CellModel.LINEAR);
+    }
+
+    /**
+     * As {@link #map(double[], int, int, MappingOptions, Circuit)} with cells following {@code cellModel}:
+     * a nonlinear model solves every input cycle of every tile exactly (no transfer matrix).
+     *
+     * @throws IllegalArgumentException as above, or for a nonlinear model with {@code r_access > 0}
+     */
+    public static MappedLayer map(double[] weights, int inputs, int outputs, MappingOptions options, Circuit circuit,
+                                  CellModel cellModel) {
+        if (cellModel == null) {
+            throw new IllegalArgumentException("cell model must be given (e.g. CellModel.LINEAR)");
+        }
+        if (!cellModel.isLinear() && circuit != null && circuit.access() != 0) {
+            throw new IllegalArgumentException("r_access = " + circuit.access() + " ohm with the " + cellModel
+                    + " cell model: a nonlinear cell behind an access transistor is not supported (r_access must be 0)");
+        }
         if (options == null) {
             throw new IllegalArgumentException("mapping options must be given (e.g. MappingOptions.DEFAULT)");
         }
@@ -167,6 +199,6 @@ public final class Xbar {
         }
         // The quantizer checks the shape and the values and keeps only its integer levels.
         QuantizedWeights q = Quantizer.weights(weights, inputs, outputs, options.weightBits(), options.encoding(), false);
-        return new MappedLayer(LayerMapping.map(q, options, circuit.drive(), circuit.senseAt()), circuit);
+        return new MappedLayer(LayerMapping.map(q, options, circuit.drive(), circuit.senseAt()), circuit, cellModel);
     }
 }

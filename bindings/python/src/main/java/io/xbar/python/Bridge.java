@@ -3,6 +3,7 @@ package io.xbar.python;
 
 import io.xbar.api.Crossbar;
 import io.xbar.api.Xbar;
+import io.xbar.cli.CellModelFlags;
 import io.xbar.cli.CircuitFlags;
 import io.xbar.cli.DeviceFlags;
 import io.xbar.cli.FlagSets;
@@ -35,7 +36,7 @@ import java.util.Set;
  */
 public final class Bridge {
     private static final Set<String> MAPPING_FLAGS = FlagSets.union(CircuitFlags.NAMES, DeviceFlags.NAMES,
-            MappingFlags.NAMES);
+            MappingFlags.NAMES, CellModelFlags.NAMES);
 
     private Bridge() {
     }
@@ -47,9 +48,11 @@ public final class Bridge {
 
     /** A programmed crossbar: {@code g} row-major {@code rows x cols} siemens, circuit flags as {@code xbar solve} takes them. */
     public static Crossbar crossbar(double[] g, int rows, int cols, String[] flags) {
-        Circuit circuit = CircuitFlags.parse(parse(flags, CircuitFlags.NAMES));
+        Flags f = parse(flags, FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES));
+        Circuit circuit = CircuitFlags.parse(f);
+        io.xbar.kernel.CellModel model = CellModelFlags.parse(f, circuit);
         try {
-            return Xbar.crossbar(rows, cols, circuit, g);
+            return Xbar.crossbar(rows, cols, circuit, g, io.xbar.kernel.SolverOptions.DEFAULT, model);
         } catch (IllegalArgumentException e) {
             throw new UsageException("G: " + e.getMessage(), e);
         }
@@ -62,6 +65,15 @@ public final class Bridge {
         } catch (IllegalArgumentException e) {
             throw new UsageException("V: " + e.getMessage(), e);
         }
+    }
+
+    /** The transfer matrix of {@code xbar transfer}; a crossbar of nonlinear cells has none (refused as the command line does). */
+    public static double[] transfer(Crossbar crossbar) {
+        if (!crossbar.cellModel().isLinear()) {
+            throw new UsageException("cell_model='" + crossbar.cellModel().kind().flagName() + "': a nonlinear circuit "
+                    + "has no transfer matrix (I is not V . T); use solve for given inputs");
+        }
+        return crossbar.transfer();
     }
 
     /** The node voltages {@code {u, w}} (word line, bit line), each row-major {@code M x N}, of one input vector. */
@@ -88,16 +100,19 @@ public final class Bridge {
         Flags f = parse(flags, MAPPING_FLAGS);
         Circuit circuit = CircuitFlags.parse(f);
         MappingOptions options = MappingFlags.parse(f, DeviceFlags.parse(f));
+        io.xbar.kernel.CellModel model = CellModelFlags.parse(f, circuit);
         return Layer.map(w, inputs, outputs, integerTyped, options, circuit, calibration, calBatch,
-                calibrationIntegerTyped, GlobalFlags.settings(f).threads());
+                calibrationIntegerTyped, GlobalFlags.settings(f).threads()).withCellModel(model);
     }
 
     /** Writes the ngspice netlist of {@code xbar spice export} for one input vector {@code v} (length {@code rows}). */
     public static void spiceExport(double[] g, int rows, int cols, double[] v, String path, String[] flags) {
-        Circuit circuit = CircuitFlags.parse(parse(flags, CircuitFlags.NAMES));
+        Flags f = parse(flags, FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES));
+        Circuit circuit = CircuitFlags.parse(f);
+        io.xbar.kernel.CellModel model = CellModelFlags.parse(f, circuit);
         SpiceExport export;
         try {
-            export = new SpiceExport(rows, cols, circuit, g);
+            export = new SpiceExport(rows, cols, circuit, g, model);
             io.xbar.kernel.Checks.finiteBatch(v, 1, rows, "V");
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);

@@ -30,6 +30,8 @@ public final class Layer {
     private final LayerMapping mapping;
     private final int threads;
     private Map<double[], double[]> transfers;
+    /** The cells' law; a nonlinear one solves every input cycle (no transfer matrices). */
+    private volatile io.xbar.kernel.CellModel cellModel = io.xbar.kernel.CellModel.LINEAR;
 
     private Layer(QuantizedWeights weights, MappingOptions options, Circuit circuit, LayerMapping mapping, int threads) {
         this.weights = weights;
@@ -56,6 +58,12 @@ public final class Layer {
         return new Layer(q, options, circuit, mapping, threads);
     }
 
+    /** This layer with cells following {@code model} (set once, right after mapping). */
+    Layer withCellModel(io.xbar.kernel.CellModel model) {
+        this.cellModel = model;
+        return this;
+    }
+
     /** Rows of the weight matrix ({@code K}). */
     public int inputs() {
         return weights.inputs();
@@ -79,6 +87,9 @@ public final class Layer {
     /** {@code y = x . W} as the crossbars compute it: {@code batch x N_out}, row-major. */
     public double[] mvm(double[] x, int batch, boolean integerTyped) {
         QuantizedInputs q = quantize("X", x, batch, inputs(), integerTyped, options);
+        if (!cellModel.isLinear()) {
+            return TiledMvm.outputs(mapping, q, circuit, cellModel);
+        }
         return TiledMvm.outputs(mapping, q, circuit, cachedTransfer());
     }
 
@@ -88,6 +99,10 @@ public final class Layer {
         LayerResult result = run(x, batch, integerTyped);
         var json = new NonidealityReport(mapping, result, circuit, (System.nanoTime() - start) / 1e9).toJson();
         json.put("model", "exact");
+        json.put("cell_model", cellModel.kind().flagName());
+        if (!cellModel.isLinear()) {
+            json.put("v0", cellModel.v0());
+        }
         return json.toString();
     }
 
@@ -103,6 +118,9 @@ public final class Layer {
 
     private LayerResult run(double[] x, int batch, boolean integerTyped) {
         QuantizedInputs q = quantize("X", x, batch, inputs(), integerTyped, options);
+        if (!cellModel.isLinear()) {
+            return TiledMvm.run(mapping, q, circuit, cellModel, null);
+        }
         return TiledMvm.run(mapping, q, circuit, cachedTransfer());
     }
 
