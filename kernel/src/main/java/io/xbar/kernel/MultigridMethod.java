@@ -159,6 +159,8 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         double[] v;
         /** The cell sources of the solve in progress, row-major and in word-line layout, or null. */
         double[] source;
+        /** The next solve starts from {@code x} as set by {@link #startFrom} (Newton's warm start). */
+        boolean warm;
         /** Allocated on first use: linear solves never need it. */
         double[] sourceU;
         final ConjugateGradient.Problem problem = new ConjugateGradient.Problem("multigrid-preconditioned CG",
@@ -187,7 +189,10 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             }
         }
         ws.source = source;
-        java.util.Arrays.fill(ws.x, 0);
+        if (!ws.warm) {
+            java.util.Arrays.fill(ws.x, 0);
+        }
+        ws.warm = false;
         for (int k = 0; k < mn; k++) {
             if (fine.uPinned[k]) {
                 ws.x[k] = ws.b[k];
@@ -213,6 +218,18 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         }
         outputs(ws.x, source, currents, u, w, ws.mg.transposed[0]);
         return stats;
+    }
+
+    @Override
+    public void startFrom(double[] u, double[] w, Work ws) {
+        int mn = m * n;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                ws.x[j * m + i] = fine.uPinned[j * m + i] ? 0 : u[i * n + j];
+                ws.x[mn + i * n + j] = fine.wPinned[i * n + j] ? 0 : w[i * n + j];
+            }
+        }
+        ws.warm = true;
     }
 
     /** The smallest nonzero magnitude in {@code v}; {@code +Infinity} when every entry is 0. */

@@ -30,6 +30,14 @@ final class NewtonSolve {
     /** Step halvings before the line search gives up. */
     private static final int MAX_HALVINGS = 40;
     private static final boolean TRACE = Tuning.get().trace();
+    /**
+     * Largest relative change of a cell's differential conductance for which the programmed
+     * linearized crossbar is kept (a chord step: its error shrinks by about this factor per step,
+     * at the cost of one warm-started solve instead of a new programming and a solve).
+     */
+    static final double DRIFT = 0.02;
+    /** A chord step must shrink the largest KCL imbalance by this factor, else the next step reprograms. */
+    static final double CHORD_GAIN = 0.1;
 
     private final int m;
     private final int n;
@@ -38,9 +46,11 @@ final class NewtonSolve {
     private final double[] g;
     private final CrossbarSolver linear;
     private final SolverOptions options;
+    private final double v0;
 
     /**
      * @param linear the same structure with the linear cell model: programs the linearized crossbars
+     * @param model  the sinh law (the one nonlinear law xbar knows)
      * @param g      small-signal cell conductances (S), row-major, checked; {@code r_access = 0}
      */
     NewtonSolve(CrossbarSolver linear, CellModel model, double[] g) {
@@ -51,6 +61,27 @@ final class NewtonSolve {
         this.g = g;
         this.linear = linear;
         this.options = linear.options();
+        if (model.kind() != CellModel.Kind.SINH) {
+            throw new IllegalArgumentException("Newton's method is for the sinh cell model, got " + model);
+        }
+        this.v0 = model.v0();
+    }
+
+    /**
+     * {@code sinh(x)}: from one {@code exp} where that is as accurate (|x| >= 0.25: the subtraction loses
+     * under 2 bits), else {@link Math#sinh} (no cancellation near 0).
+     */
+    private static double sinh(double x) {
+        if (Math.abs(x) < 0.25) {
+            return Math.sinh(x);
+        }
+        double e = Math.exp(x);
+        return 0.5 * (e - 1 / e);
+    }
+
+    private static double cosh(double x) {
+        double e = Math.exp(x);
+        return 0.5 * (e + 1 / e);
     }
 
     /** The KCL state of one iterate: residual norms and the scale that judges them. */
@@ -69,6 +100,10 @@ final class NewtonSolve {
         double[] tu = new double[mn];
         double[] tw = new double[mn];
         double[] gd = new double[mn];
+        double[] fresh = new double[mn];
+        ProgrammedCrossbar linearized = null;
+        boolean lastStepGood = true;
+        int programmings = 0;
         double[] source = new double[mn];
         double[] currents = new double[n];
         double span;
@@ -82,12 +117,12 @@ final class NewtonSolve {
         double maxG = LineKernels.maxAbs(g);
         // The largest cell current the inputs can drive: judges the KCL imbalance in amperes.
         double largestCurrent = model.current(maxG, span);
-        Kcl kcl = residual(v, u, w);
+        double[] trialCurrents = new double[n];
+        Kcl kcl = residual(v, u, w, currents);
         int iterations = start.iterations();
         int newton = 0;
         boolean perColumn = false;
         while (true) {
-            columnCurrents(u, w, currents);
             double smallest = MultigridMethod.smallestNonzero(currents);
             double currentScale = perColumn ? Math.min(largestCurrent, smallest) : largestCurrent;
             if (kcl.scaled <= options.tolerance() && kcl.max <= options.currentTolerance() * currentScale) {
@@ -108,13 +143,36 @@ final class NewtonSolve {
             if (TRACE) {
                 System.err.printf("newton %d scaled=%.3e max=%.3e%n", newton, kcl.scaled, kcl.max);
             }
-            // The linearized crossbar at the iterate, solved exactly for the full Newton iterate.
+            // The linearized crossbar at the iterate: reprogrammed with the differential conductances
+            // when they moved by more than DRIFT since it was programmed (or the last step fell short),
+            // else kept (a chord step: same matrix, sources from the current iterate).
+            double drift = 0;
             for (int k = 0; k < mn; k++) {
                 double d = u[k] - w[k];
-                gd[k] = model.conductance(g[k], d);
-                source[k] = model.current(g[k], d) - gd[k] * d;
+                double slope = g[k] * cosh(d / v0);
+                if (linearized != null && gd[k] > 0) {
+                    drift = Math.max(drift, Math.abs(slope - gd[k]) / gd[k]);
+                }
+                fresh[k] = slope;
             }
-            Solution next = new ProgrammedCrossbar(linear, gd).solveWithCellSources(v, source);
+            boolean reprogram = linearized == null || drift > DRIFT || !lastStepGood;
+            long t0 = System.nanoTime();
+            if (reprogram) {
+                System.arraycopy(fresh, 0, gd, 0, mn);
+                linearized = new ProgrammedCrossbar(linear, gd);
+                programmings++;
+            }
+            for (int k = 0; k < mn; k++) {
+                double d = u[k] - w[k];
+                source[k] = g[k] * v0 * sinh(d / v0) - gd[k] * d;
+            }
+            long t1 = System.nanoTime();
+            Solution next = linearized.solveWithCellSources(v, source, u, w);
+            if (TRACE) {
+                System.err.printf("newton %d drift %.2e %s %.1f ms, solve %.1f ms (%d CG)%n", newton, drift,
+                        reprogram ? "program" : "chord", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6,
+                        next.iterations());
+            }
             iterations += next.iterations();
             double[] nu = next.wordLineVoltages();
             double[] nw = next.bitLineVoltages();
@@ -125,12 +183,17 @@ final class NewtonSolve {
                     tu[k] = u[k] + lambda * (nu[k] - u[k]);
                     tw[k] = w[k] + lambda * (nw[k] - w[k]);
                 }
-                trial = residual(v, tu, tw);
+                trial = residual(v, tu, tw, trialCurrents);
                 if (trial.norm2 <= (1 - 1e-4 * lambda) * kcl.norm2) {
                     break;
                 }
                 trial = null;
                 lambda *= 0.5;
+            }
+            if (trial == null && !reprogram) {
+                // A chord step need not descend: take a true Newton step from here.
+                lastStepGood = false;
+                continue;
             }
             if (trial == null) {
                 // No step lowers the residual: the rounding floor, or a failure to say so.
@@ -140,6 +203,7 @@ final class NewtonSolve {
                 throw new ConvergenceException("Newton solve of " + model + " cells (line search)", kcl.scaled,
                         SolverOptions.REQUIRED_RESIDUAL, newton);
             }
+            System.arraycopy(trialCurrents, 0, currents, 0, n);
             double[] swap = u;
             u = tu;
             tu = swap;
@@ -147,26 +211,15 @@ final class NewtonSolve {
             w = tw;
             tw = swap;
             boolean stalled = trial.max > 0.5 * kcl.max && trial.scaled <= options.tolerance();
+            // A chord step that gains less than a factor CHORD_GAIN is not worth repeating.
+            lastStepGood = reprogram || trial.max <= CHORD_GAIN * kcl.max;
             kcl = trial;
             if (stalled && kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
                 // Converged as far as double precision allows (the same floor rule as CG's).
-                columnCurrents(u, w, currents);
                 break;
             }
         }
-        columnCurrents(u, w, currents);
         return new Solution(currents, kcl.scaled, iterations, nodeVoltages ? u : null, nodeVoltages ? w : null);
-    }
-
-    /** {@code I[j] = sum_i f(g, u - w)}: the nonlinear cell currents of column {@code j}. */
-    private void columnCurrents(double[] u, double[] w, double[] currents) {
-        java.util.Arrays.fill(currents, 0);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int k = i * n + j;
-                currents[j] += model.current(g[k], u[k] - w[k]);
-            }
-        }
     }
 
     /**
@@ -175,7 +228,8 @@ final class NewtonSolve {
      * {@code r_source = 0}; likewise bit lines. Nodes pinned by a zero driver or sense resistance have
      * none. Returns the largest magnitude, the 2-norm, and the scaled residual.
      */
-    private Kcl residual(double[] v, double[] u, double[] w) {
+    private Kcl residual(double[] v, double[] u, double[] w, double[] columns) {
+        java.util.Arrays.fill(columns, 0);
         double gw = circuit.wordLine() == 0 ? 0 : 1 / circuit.wordLine();
         double gb = circuit.bitLine() == 0 ? 0 : 1 / circuit.bitLine();
         double gs = circuit.source() == 0 ? 0 : 1 / circuit.source();
@@ -199,8 +253,11 @@ final class NewtonSolve {
             for (int j = 0; j < n; j++) {
                 int k = i * n + j;
                 double d = u[k] - w[k];
-                double cell = model.current(g[k], d);
-                double gc = model.conductance(g[k], d);
+                double x = d / v0;
+                double e = Math.exp(x);
+                double gc = g[k] * 0.5 * (e + 1 / e);
+                double cell = g[k] * v0 * (Math.abs(x) < 0.25 ? Math.sinh(x) : 0.5 * (e - 1 / e));
+                columns[j] += cell;
                 int ends = drive.sourcesAt(j, n);
                 boolean uPinned = pinSource && (wordShort || ends > 0);
                 boolean wPinned = pinSense && (bitShort || senses > 0);

@@ -24,4 +24,12 @@ interface NodalMethod<W> {
      * the linearized cell of Newton's method ({@link NewtonSolve}). The currents then include it.
      */
     ConjugateGradient.Stats solve(double[] v, double[] cellSource, double[] currents, double[] u, double[] w, W workspace);
+
+    /**
+     * Makes the next solve on {@code workspace} start from the node voltages {@code u}, {@code w}
+     * (row-major M x N, in the solve's scaled units) instead of zero: Newton's iterates are close to
+     * the next one, so an iterative method needs fewer iterations. Direct methods ignore it.
+     */
+    default void startFrom(double[] u, double[] w, W workspace) {
+    }
 }

@@ -92,15 +92,20 @@ public final class ProgrammedCrossbar {
      * The linear solve with an extra current {@code cellSource[i*N + j]} (A) through every cell from
      * word line to bit line (Newton's linearized cells); node voltages always returned.
      */
-    Solution solveWithCellSources(double[] v, double[] cellSource) {
-        return linearSolve(v, cellSource);
+    Solution solveWithCellSources(double[] v, double[] cellSource, double[] startU, double[] startW) {
+        return linearSolve(v, cellSource, true, startU, startW);
     }
 
     private Solution linearSolve(double[] v, double[] cellSource) {
-        return linearSolve(v, cellSource, true);
+        return linearSolve(v, cellSource, true, null, null);
     }
 
     private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages) {
+        return linearSolve(v, cellSource, nodeVoltages, null, null);
+    }
+
+    private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages, double[] startU,
+                                 double[] startW) {
         int b = scaling.voltageExponent(v, 0, rows, "input voltages");
         double[] source = null;
         if (cellSource != null) {
@@ -112,7 +117,13 @@ public final class ProgrammedCrossbar {
         double[] currents = new double[cols];
         double[] u = nodeVoltages ? new double[rows * cols] : null;
         double[] w = nodeVoltages ? new double[rows * cols] : null;
-        ConjugateGradient.Stats s = solveOnce(method, spare, scaled, source, currents, u, w);
+        double[][] start = null;
+        if (startU != null) {
+            start = new double[][] {startU.clone(), startW.clone()};
+            Scaling.scale(start[0], b);
+            Scaling.scale(start[1], b);
+        }
+        ConjugateGradient.Stats s = solveOnce(method, spare, scaled, source, currents, u, w, start);
         Scaling.scale(currents, -scaling.exponent() - b);
         Scaling.scale(u, -b);
         Scaling.scale(w, -b);
@@ -126,12 +137,20 @@ public final class ProgrammedCrossbar {
      */
     @SuppressWarnings("unchecked")
     private static <W> ConjugateGradient.Stats solveOnce(NodalMethod<W> method, AtomicReference<Object> spare, double[] v,
-                                                         double[] source, double[] currents, double[] u, double[] w) {
+                                                         double[] source, double[] currents, double[] u, double[] w,
+                                                         double[][] start) {
         if (spare == null) {
-            return method.solve(v, source, currents, u, w, method.workspace());
+            W ws = method.workspace();
+            if (start != null) {
+                method.startFrom(start[0], start[1], ws);
+            }
+            return method.solve(v, source, currents, u, w, ws);
         }
         Object held = spare.getAndSet(null);
         W ws = held == null ? method.workspace() : (W) held;
+        if (start != null) {
+            method.startFrom(start[0], start[1], ws);
+        }
         try {
             return method.solve(v, source, currents, u, w, ws);
         } finally {
