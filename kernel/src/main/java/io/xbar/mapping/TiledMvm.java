@@ -34,14 +34,100 @@ public final class TiledMvm {
         MappingOptions o = mapping.options();
         Sums sums = new Sums(inputs.batch(), mapping.outputs(), mapping.tiles().size(), o.tileCols());
         for (int t = 0; t < mapping.tiles().size(); t++) {
-            Tile tile = mapping.tiles().get(t);
-            Periphery periphery = Periphery.of(o, tile);                      // DAC, columns, ADC
-            double[] actualAndIdeal = actualAndIdeal(tile, periphery.usedRows(), circuit, transfer); // [T | g'], used rows
-            runTile(periphery, actualAndIdeal, inputs, sums, t);               // levels, NF terms
+            runTile(mapping, inputs, circuit, transfer, sums, t);
         }
+        return finish(mapping.weights(), o, inputs, sums);
+    }
+
+    /**
+     * The raw sums of some tiles of a layer: a piece of {@link #run} that can be computed on its own
+     * (another thread, process or machine) and put together with {@link #combine}. Tiles are
+     * numbered as in {@link LayerMapping#tiles()}.
+     *
+     * @throws IllegalArgumentException if a tile index is out of range or repeated
+     */
+    public static PartialSums runTiles(LayerMapping mapping, QuantizedInputs inputs, Circuit circuit,
+                                       TransferFunction transfer, int[] tiles) {
+        check("runTiles", mapping, inputs, circuit, transfer);
+        int n = mapping.tiles().size();
+        boolean[] seen = new boolean[n];
+        for (int t : tiles) {
+            if (t < 0 || t >= n || seen[t]) {
+                throw new IllegalArgumentException("runTiles: tile " + t + " is out of range 0.." + (n - 1) + " or repeated");
+            }
+            seen[t] = true;
+        }
+        Sums sums = new Sums(inputs.batch(), mapping.outputs(), n, mapping.options().tileCols());
+        for (int t : tiles) {
+            runTile(mapping, inputs, circuit, transfer, sums, t);
+        }
+        return new PartialSums(tiles.clone(), sums.levels, sums.tileNf, sums.tileTerms, sums.columnNf, sums.columnTerms);
+    }
+
+    /**
+     * {@link #run}'s result from pieces that together hold every tile of the layer exactly once.
+     * Tile NF sums are taken as computed and level sums added in the order of {@code parts}; when
+     * every column block (all tiles that feed one output) lies within one part, each output's level
+     * sum is the one {@link #run} accumulates, so {@code y}, the NF and the error are bit for bit
+     * those of {@link #run}. The per-column NF sums add the parts' sums (equal to rounding).
+     *
+     * @param weights the layer's quantized weights (for the ideal product and {@code s_w})
+     * @param options the mapping options the parts were run with
+     * @throws IllegalArgumentException if the parts do not cover every tile exactly once, or do not fit
+     */
+    public static LayerResult combine(QuantizedWeights weights, MappingOptions options, QuantizedInputs inputs,
+                                      java.util.List<PartialSums> parts) {
+        if (weights == null || options == null || inputs == null || parts == null || parts.isEmpty()) {
+            throw new IllegalArgumentException("combine: weights, options, inputs and at least one part must be given");
+        }
+        int tiles = parts.get(0).tileNfSum().length;
+        int outputs = weights.outputs();
+        Sums sums = new Sums(inputs.batch(), outputs, tiles, options.tileCols());
+        boolean[] seen = new boolean[tiles];
+        for (PartialSums p : parts) {
+            if (p.tileNfSum().length != tiles || p.levelSums().length != sums.levels.length
+                    || p.columnNfSum().length != sums.columnNf.length) {
+                throw new IllegalArgumentException("combine: a part does not fit a layer of " + tiles + " tiles, "
+                        + inputs.batch() + " x " + outputs + " outputs and " + options.tileCols() + "-column tiles");
+            }
+            for (int t : p.tiles()) {
+                if (t < 0 || t >= tiles || seen[t]) {
+                    throw new IllegalArgumentException("combine: tile " + t + " is out of range or in two parts");
+                }
+                seen[t] = true;
+                sums.tileNf[t] = p.tileNfSum()[t];
+                sums.tileTerms[t] = p.tileNfTerms()[t];
+            }
+            for (int k = 0; k < sums.levels.length; k++) {
+                sums.levels[k] += p.levelSums()[k];
+            }
+            for (int j = 0; j < sums.columnNf.length; j++) {
+                sums.columnNf[j] += p.columnNfSum()[j];
+                sums.columnTerms[j] += p.columnNfTerms()[j];
+            }
+        }
+        for (int t = 0; t < tiles; t++) {
+            if (!seen[t]) {
+                throw new IllegalArgumentException("combine: tile " + t + " is in no part");
+            }
+        }
+        return finish(weights, options, inputs, sums);
+    }
+
+    /** One tile: its periphery, {@code [T | g']} of its used rows, then every vector and cycle into the sums. */
+    private static void runTile(LayerMapping mapping, QuantizedInputs inputs, Circuit circuit, TransferFunction transfer,
+                                Sums sums, int t) {
+        Tile tile = mapping.tiles().get(t);
+        Periphery periphery = Periphery.of(mapping.options(), tile);             // DAC, columns, ADC
+        double[] actualAndIdeal = actualAndIdeal(tile, periphery.usedRows(), circuit, transfer); // [T | g'], used rows
+        runTile(periphery, actualAndIdeal, inputs, sums, t);                     // levels, NF terms
+    }
+
+    /** Offset removal, the ideal product and the scaling: from the level sums to the layer's result. */
+    private static LayerResult finish(QuantizedWeights weights, MappingOptions o, QuantizedInputs inputs, Sums sums) {
         removeOffset(o, inputs, sums.outputs, sums.levels);                    // offset encoding only
-        double[] ideal = idealProduct(mapping.weights(), inputs);              // a . q
-        double scale = mapping.weightScale() * inputs.scale();
+        double[] ideal = idealProduct(weights, inputs);                        // a . q
+        double scale = weights.scale() * inputs.scale();
         double[] y = new double[sums.levels.length];
         double[] yIdeal = new double[sums.levels.length];
         for (int k = 0; k < y.length; k++) {

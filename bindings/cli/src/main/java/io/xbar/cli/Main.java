@@ -22,6 +22,7 @@ public final class Main {
                 new MapCommand(),
                 new NfCommand(),
                 new SweepCommand(),
+                new NetworkCommand(),
                 new SpiceCommand(),
                 new ValidateCommand());
     }
