@@ -73,9 +73,13 @@ public record DeviceVariability(double stuckOn, double stuckOff, double programN
      */
     public static void range(String name, double value, double lo, double hi) {
         if (!(value >= lo && value <= hi)) {
-            throw new IllegalArgumentException(name + ": " + value + " is out of range (expected "
-                    + plain(lo) + ".." + plain(hi) + ")");
+            throw new IllegalArgumentException(name + ": " + value + " is out of range (expected " + rangeText(lo, hi) + ")");
         }
+    }
+
+    /** {@code "lo..hi"} as the messages write it. */
+    public static String rangeText(double lo, double hi) {
+        return plain(lo) + ".." + plain(hi);
     }
 
     private static String plain(double v) {

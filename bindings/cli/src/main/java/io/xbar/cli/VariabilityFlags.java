@@ -54,10 +54,10 @@ public final class VariabilityFlags {
 
     private static double value(Flags flags, String name, double fallback, double lo, double hi) {
         double v = flags.number(name, fallback);
-        try {
-            DeviceVariability.range("--" + name, v, lo, hi);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage(), e);
+        if (!(v >= lo && v <= hi)) {
+            // Worded as the kernel's check, with the value as the user wrote it.
+            throw new UsageException("--" + name + ": " + flags.string(name, "").trim() + " is out of range (expected "
+                    + DeviceVariability.rangeText(lo, hi) + ")");
         }
         return v;
     }
