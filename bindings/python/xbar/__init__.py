@@ -98,7 +98,9 @@ def map_layer(W, calibration=None, **settings):
 
     Keywords: mapping (``mapping="naive"|"mdm"|"optimized"``, ``weight_bits``, ``cell_bits``, ``signed``,
     ``tile=(R, C)``, ``layout``, ``orientation``, ``row_order``, ``input_bits``, ``dac_bits``, ``adc_bits``,
-    ``signed_inputs``), device (``g_on``, ``g_off``, ``v_read``) and circuit (as :class:`Crossbar`).
+    ``signed_inputs``), device (``g_on``, ``g_off``, ``v_read``), programming (``stuck_on``, ``stuck_off``,
+    ``program_noise``, ``drift_time``, ``drift_nu``, ``drift_nu_sigma``, ``seed``; MODEL.md section 6,
+    docs/devices.md) and circuit (as :class:`Crossbar`).
     ``calibration``: activations (K or B x K) whose row activities guide ``mapping="optimized"``.
     An integer-typed ``W`` (or ``X``) holds levels, as an integer ``.npy`` does for the command line.
     """

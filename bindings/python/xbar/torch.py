@@ -25,6 +25,7 @@ from torch import nn
 from torch.nn import functional as F
 
 import xbar
+from xbar import _jvm
 
 __all__ = ["AnalogLinear", "AnalogConv2d", "convert"]
 
@@ -191,8 +192,10 @@ class AnalogConv2d(_Analog):
 def convert(model, reprogram_every=1, **settings):
     """A copy of ``model`` whose ``Linear`` and ``Conv2d`` layers run on xbar crossbars (``model`` is unchanged).
 
-    Keywords: those of :func:`xbar.map_layer` (mapping, device, circuit), and ``reprogram_every`` for
-    training. Layers that cannot run on crossbars (for example a grouped convolution) stay digital,
+    Keywords: those of :func:`xbar.map_layer` (mapping, device, circuit, and the programming keywords
+    ``stuck_on stuck_off program_noise drift_time drift_nu drift_nu_sigma seed``), and ``reprogram_every``
+    for training. The first converted layer uses ``seed``, every further one a seed derived from it
+    (in the order the layers are visited), so each layer's crossbars get their own faults, noise and drift. Layers that cannot run on crossbars (for example a grouped convolution) stay digital,
     with a warning that names them.
     """
     if not isinstance(model, nn.Module):
@@ -200,6 +203,17 @@ def convert(model, reprogram_every=1, **settings):
     xbar.map_layer(np.zeros((1, 1)), **settings)  # bad keywords fail before any copy is made
     converted = copy.deepcopy(model)
     digital = []
+    count = [0]
+
+    def own_seed():
+        # Each layer's crossbars get their own stuck cells, noise and drift: layer 0 keeps ``seed``,
+        # the others a seed derived from it (DeviceVariability.forLayer), recorded in their settings.
+        k = count[0]
+        count[0] += 1
+        if k == 0:
+            return settings
+        seed = _jvm.call(_jvm.bridge().layerSeed, _jvm.flags(settings), k)
+        return dict(settings, seed=int(seed))
 
     def swap(parent, prefix):
         for name, child in parent.named_children():
@@ -207,10 +221,10 @@ def convert(model, reprogram_every=1, **settings):
             if isinstance(child, (AnalogLinear, AnalogConv2d)):
                 continue
             if type(child) is nn.Linear:
-                setattr(parent, name, AnalogLinear.from_linear(child, reprogram_every, **settings))
+                setattr(parent, name, AnalogLinear.from_linear(child, reprogram_every, **own_seed()))
             elif type(child) is nn.Conv2d:
                 try:
-                    setattr(parent, name, AnalogConv2d.from_conv(child, reprogram_every, **settings))
+                    setattr(parent, name, AnalogConv2d.from_conv(child, reprogram_every, **own_seed()))
                 except ValueError as e:
                     digital.append("%s (%s)" % (path, e))
             elif isinstance(child, (nn.Conv1d, nn.Conv3d, nn.ConvTranspose2d, nn.Bilinear, nn.RNNBase,

@@ -117,7 +117,37 @@ public final class LayerMapping {
             columns[physicalColumn[j]] = roles[j];
         }
         double[] g = conductances(o, block, roles.length, level, physicalRow, physicalColumn);
-        return new Tile(rb, cb, o.tileRows(), o.tileCols(), rowMap, columns, g);
+        double[] held = program(o, w.outputs(), block, roles, physicalRow, physicalColumn, g);  // stuck, noise, drift
+        return new Tile(rb, cb, o.tileRows(), o.tileCols(), rowMap, columns, held, g);
+    }
+
+    /**
+     * The conductances the cells take: {@code nominal} itself without variability, else a copy in
+     * which every programmed cell (one that holds a weight slice: a used row and a read column)
+     * went through {@link DeviceVariability#realize}, keyed by its logical identity. Padding cells
+     * stay exactly {@code g_off}.
+     */
+    private static double[] program(MappingOptions o, int outputs, Block block, ColumnRole[] roles, int[] physicalRow,
+                                    int[] physicalColumn, double[] nominal) {
+        DeviceVariability device = o.variability();
+        if (device.isNone()) {
+            return nominal;
+        }
+        double[] held = nominal.clone();
+        int tileCols = o.tileCols();
+        int slices = o.slices();
+        int halves = o.encoding().halves();
+        for (int r = 0; r < block.used(); r++) {
+            int base = physicalRow[r] * tileCols;
+            for (int j = 0; j < roles.length; j++) {
+                ColumnRole role = roles[j];
+                long key = DeviceVariability.cellKey(block.row0() + r, role.output(), role.slice(), role.sign() > 0 ? 0 : 1,
+                        outputs, slices, halves);
+                int k = base + physicalColumn[j];
+                held[k] = device.realize(nominal[k], o.gOn(), o.gOff(), key);
+            }
+        }
+        return held;
     }
 
     /** The logical rows {@code row0 .. row0+used-1} and outputs {@code out0 .. out0+outs-1} of one tile. */

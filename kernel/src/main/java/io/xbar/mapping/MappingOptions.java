@@ -9,10 +9,12 @@ package io.xbar.mapping;
  *
  * @param preset       the preset the layout/orientation/row order came from (recorded for the method description)
  * @param signedInputs two-phase signed inputs: the positive and negative parts run as two passes, subtracted digitally
+ * @param variability  stuck cells, programming noise and drift of the programmed cells ({@link DeviceVariability#NONE}: none)
  */
 public record MappingOptions(Preset preset, int weightBits, int cellBits, Encoding encoding, int tileRows, int tileCols,
                              Layout layout, Orientation orientation, RowOrder rowOrder, int inputBits, int dacBits,
-                             int adcBits, boolean signedInputs, double gOn, double gOff, double vRead) {
+                             int adcBits, boolean signedInputs, double gOn, double gOff, double vRead,
+                             DeviceVariability variability) {
 
     public static final int MAX_WEIGHT_BITS = 16;
     public static final int MAX_INPUT_BITS = 16;
@@ -22,11 +24,13 @@ public record MappingOptions(Preset preset, int weightBits, int cellBits, Encodi
 
     /** MODEL.md defaults with the {@code naive} preset. */
     public static final MappingOptions DEFAULT = new MappingOptions(Preset.NAIVE, 8, 1, Encoding.DIFFERENTIAL, 256, 256,
-            Layout.INTERLEAVED, Orientation.MSB_NEAR_DRIVER, RowOrder.NATURAL, 8, 1, 0, false, 1e-4, 1e-6, 0.2);
+            Layout.INTERLEAVED, Orientation.MSB_NEAR_DRIVER, RowOrder.NATURAL, 8, 1, 0, false, 1e-4, 1e-6, 0.2,
+            DeviceVariability.NONE);
 
     public MappingOptions {
-        if (preset == null || encoding == null || layout == null || orientation == null || rowOrder == null) {
-            throw new IllegalArgumentException("mapping options: preset, encoding, layout, orientation and row order must be given");
+        if (preset == null || encoding == null || layout == null || orientation == null || rowOrder == null
+                || variability == null) {
+            throw new IllegalArgumentException("mapping options: preset, encoding, layout, orientation, row order and device variability must be given");
         }
         if (weightBits < 2 || weightBits > MAX_WEIGHT_BITS) {
             throw new IllegalArgumentException("weight bits must be 2.." + MAX_WEIGHT_BITS + ", got " + weightBits);
@@ -63,6 +67,20 @@ public record MappingOptions(Preset preset, int weightBits, int cellBits, Encodi
                     + encoding.halves() + " halves for " + encoding.label() + " " + weightBits + "-bit weights in "
                     + cellBits + "-bit cells)");
         }
+    }
+
+    /** Without device variability ({@link DeviceVariability#NONE}). */
+    public MappingOptions(Preset preset, int weightBits, int cellBits, Encoding encoding, int tileRows, int tileCols,
+                          Layout layout, Orientation orientation, RowOrder rowOrder, int inputBits, int dacBits,
+                          int adcBits, boolean signedInputs, double gOn, double gOff, double vRead) {
+        this(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, orientation, rowOrder, inputBits, dacBits,
+                adcBits, signedInputs, gOn, gOff, vRead, DeviceVariability.NONE);
+    }
+
+    /** This with stuck cells, programming noise and drift {@code v} applied to the programmed cells. */
+    public MappingOptions withVariability(DeviceVariability v) {
+        return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, orientation, rowOrder,
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, v);
     }
 
     /** Slices per stored magnitude, {@code S = ceil(bits / cell_bits)}. */
@@ -102,56 +120,56 @@ public record MappingOptions(Preset preset, int weightBits, int cellBits, Encodi
     /** This with the layout, orientation and row order of {@code p}. */
     public MappingOptions withPreset(Preset p) {
         return new MappingOptions(p, weightBits, cellBits, encoding, tileRows, tileCols, p.layout(), p.orientation(),
-                p.rowOrder(), inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                p.rowOrder(), inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withWeightBits(int b) {
         return new MappingOptions(preset, b, cellBits, encoding, tileRows, tileCols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withCellBits(int c) {
         return new MappingOptions(preset, weightBits, c, encoding, tileRows, tileCols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withEncoding(Encoding e) {
         return new MappingOptions(preset, weightBits, cellBits, e, tileRows, tileCols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withTile(int rows, int cols) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, rows, cols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withLayout(Layout l) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, l, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withOrientation(Orientation o) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, o, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withRowOrder(RowOrder r) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, orientation, r,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withInputs(int inputBits, int dacBits, int adcBits) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withSignedInputs(boolean signed) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signed, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signed, gOn, gOff, vRead, variability);
     }
 
     public MappingOptions withDevice(double gOn, double gOff, double vRead) {
         return new MappingOptions(preset, weightBits, cellBits, encoding, tileRows, tileCols, layout, orientation, rowOrder,
-                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead);
+                inputBits, dacBits, adcBits, signedInputs, gOn, gOff, vRead, variability);
     }
 }

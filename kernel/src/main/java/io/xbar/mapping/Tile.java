@@ -9,14 +9,24 @@ package io.xbar.mapping;
  * @param colBlock     which block of outputs
  * @param rowMap       logical input row per physical row, {@code -1} for padding
  * @param columns      role per physical column, {@code null} for padding
- * @param conductances row-major {@code rows x cols}, siemens
+ * @param conductances row-major {@code rows x cols}, siemens: what the cells hold (after stuck cells,
+ *                     programming noise and drift, {@link DeviceVariability}); the circuit is solved with these
+ * @param nominal      row-major {@code rows x cols}, siemens: what the mapping programmed (the level's
+ *                     conductance), the same array as {@code conductances} without variability; the ideal
+ *                     currents {@code I_ideal} of the NF are computed from these
  */
 public record Tile(int rowBlock, int colBlock, int rows, int cols, int[] rowMap, ColumnRole[] columns,
-                   double[] conductances) {
+                   double[] conductances, double[] nominal) {
     public Tile {
-        if (rowMap.length != rows || columns.length != cols || conductances.length != rows * cols) {
+        if (rowMap.length != rows || columns.length != cols || conductances.length != rows * cols
+                || nominal.length != rows * cols) {
             throw new IllegalArgumentException("tile " + rowBlock + "," + colBlock + ": inconsistent shape " + rows + "x" + cols);
         }
+    }
+
+    /** A tile whose cells hold exactly the nominal conductances. */
+    public Tile(int rowBlock, int colBlock, int rows, int cols, int[] rowMap, ColumnRole[] columns, double[] conductances) {
+        this(rowBlock, colBlock, rows, cols, rowMap, columns, conductances, conductances);
     }
 
     /** Physical rows that carry a logical input. */

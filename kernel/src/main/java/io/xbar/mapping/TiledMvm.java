@@ -366,7 +366,7 @@ public final class TiledMvm {
         int cols = tile.cols();
         double[] transferMatrix = transferMatrix(tile, circuit, transfer);
         double[] both = new double[used.length * 2 * cols];
-        double[] g = tile.conductances();
+        double[] g = tile.nominal();  // I_ideal: the programmed (nominal) cells, so NF includes the device error
         for (int u = 0; u < used.length; u++) {
             int i = used[u];
             System.arraycopy(transferMatrix, i * cols, both, u * 2 * cols, cols);

@@ -10,11 +10,11 @@ import io.xbar.mapping.RowOrder;
 
 import java.util.Set;
 
-/** Shared by {@code map}, {@code mvm}, {@code nf} and {@code sweep}; every error names its flag. */
+/** Shared by {@code map}, {@code mvm}, {@code nf} and {@code sweep}; every error names its flag. Includes {@link VariabilityFlags}. */
 public final class MappingFlags {
     /** Valued flags, without dashes. */
-    public static final Set<String> NAMES = Set.of("mapping", "weight-bits", "cell-bits", "signed", "tile", "layout",
-            "orientation", "row-order", "input-bits", "dac-bits", "adc-bits");
+    public static final Set<String> NAMES = FlagSets.union(Set.of("mapping", "weight-bits", "cell-bits", "signed", "tile",
+            "layout", "orientation", "row-order", "input-bits", "dac-bits", "adc-bits"), VariabilityFlags.NAMES);
 
     /** Switches. */
     public static final Set<String> SWITCHES = Set.of("signed-inputs");
@@ -31,7 +31,8 @@ public final class MappingFlags {
             FlagSets.helpLine("--input-bits A", "activation bits, 1..16 (default 8)"),
             FlagSets.helpLine("--dac-bits P", "input bits per cycle, 1..8 (default 1)"),
             FlagSets.helpLine("--adc-bits N", "ADC bits, 0 = ideal (default 0)"),
-            FlagSets.helpLine("--signed-inputs", "allow negative activations: two passes, subtracted digitally"));
+            FlagSets.helpLine("--signed-inputs", "allow negative activations: two passes, subtracted digitally"),
+            VariabilityFlags.HELP);
 
     private MappingFlags() {
     }
@@ -59,10 +60,11 @@ public final class MappingFlags {
         check(dacBits >= 1 && dacBits <= maxDac, "dac-bits", dacBits, "1.." + maxDac + " (at most --input-bits)");
         check(adcBits >= 0 && adcBits <= MappingOptions.MAX_ADC_BITS, "adc-bits", adcBits,
                 "0 (ideal) .. " + MappingOptions.MAX_ADC_BITS);
+        io.xbar.mapping.DeviceVariability variability = VariabilityFlags.parse(flags);
         try {
             return new MappingOptions(preset, weightBits, cellBits, encoding, tile[0], tile[1], layout, orientation,
                     rowOrder, inputBits, dacBits, adcBits, flags.has("signed-inputs"), device.gOn(), device.gOff(),
-                    device.vRead());
+                    device.vRead(), variability);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--tile: " + e.getMessage());
         }

@@ -51,6 +51,7 @@ public final class MappingJson {
         root.put("adc_bits", o.adcBits());
         root.put("signed_inputs", o.signedInputs());
         root.set("circuit", circuit(circuit));
+        root.set("device", device(o.variability()));
         ArrayNode tiles = root.putArray("tiles");
         for (Tile t : m.tiles()) {
             ObjectNode n = tiles.addObject();
@@ -74,6 +75,23 @@ public final class MappingJson {
             }
         }
         return root;
+    }
+
+    /**
+     * The programming of MODEL.md section 6, keyed as the flags: {@code stuck_on, stuck_off,
+     * program_noise, drift_time, drift_nu, drift_nu_sigma, seed}. The tile files hold the
+     * conductances after it; the periphery still decodes with the nominal {@code g_on}/{@code g_off}.
+     */
+    public static ObjectNode device(io.xbar.mapping.DeviceVariability d) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("stuck_on", d.stuckOn());
+        n.put("stuck_off", d.stuckOff());
+        n.put("program_noise", d.programNoise());
+        n.put("drift_time", d.driftTime());
+        n.put("drift_nu", d.driftNu());
+        n.put("drift_nu_sigma", d.driftNuSigma());
+        n.put("seed", d.seed());
+        return n;
     }
 
     /** The circuit parameters, keyed as the command-line flags. */

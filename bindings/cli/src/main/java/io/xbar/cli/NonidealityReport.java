@@ -57,6 +57,7 @@ public record NonidealityReport(LayerMapping mapping, LayerResult result, Circui
         root.put("g_off", o.gOff());
         root.put("v_read", o.vRead());
         root.set("circuit", MappingJson.circuit(circuit));
+        root.set("device", MappingJson.device(o.variability()));
         root.put("seconds", seconds);
         ArrayNode tiles = root.putArray("tiles");
         for (int t = 0; t < mapping.tiles().size(); t++) {

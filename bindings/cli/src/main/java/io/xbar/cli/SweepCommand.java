@@ -175,6 +175,7 @@ public final class SweepCommand implements Command {
         root.put("dac_bits", o.dacBits());
         root.put("adc_bits", o.adcBits());
         root.set("circuit", MappingJson.circuit(base));
+        root.set("device", MappingJson.device(o.variability()));
         ArrayNode list = root.putArray("points");
         for (Point p : points) {
             ObjectNode n = list.addObject();

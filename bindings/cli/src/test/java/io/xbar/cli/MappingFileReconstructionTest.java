@@ -41,6 +41,17 @@ class MappingFileReconstructionTest {
     /** What a user outside xbar would write: everything from mapping.json, the tile files and the raw inputs. */
     static double[][] reconstruct(Path mappingDir, double[] x, int batch, TransferFunction transfer, double[] nfOut)
             throws IOException {
+        return reconstruct(mappingDir, x, batch, transfer, nfOut, null);
+    }
+
+    /**
+     * As above; with the raw weights {@code w} the NF's ideal currents come from the nominal
+     * conductances (the level each cell was programmed to: {@code weight_scale}, {@code signed},
+     * {@code weight_bits}, {@code cell_bits} and the tile's {@code rows}/{@code cols}), as xbar
+     * defines them when the tile files hold stuck, noisy or drifted cells (the {@code device} of mapping.json).
+     */
+    static double[][] reconstruct(Path mappingDir, double[] x, int batch, TransferFunction transfer, double[] nfOut,
+                                  double[] w) throws IOException {
         JsonNode m = new ObjectMapper().readTree(mappingDir.resolve("mapping.json").toFile());
         int k = m.get("inputs").asInt();
         int n = m.get("outputs").asInt();
@@ -93,7 +104,10 @@ class MappingFileReconstructionTest {
                         double ideal = 0;
                         for (int i = 0; i < rows; i++) {
                             current += v[i] * tm[i * cols + j];
-                            ideal += v[i] * circuit.cellConductance(g.get(i, j));
+                            int r = t.get("rows").get(i).asInt();
+                            double programmed = w == null || r < 0 ? g.get(i, j)
+                                    : nominal(m, w[r * n + role.get("output").asInt()], role);
+                            ideal += v[i] * circuit.cellConductance(programmed);
                         }
                         if (ideal > 0) {
                             nfSum += (ideal - current) / ideal;
@@ -121,6 +135,20 @@ class MappingFileReconstructionTest {
         }
         nfOut[0] = nfSum / nfTerms;
         return y;
+    }
+
+    /** The conductance a cell holding {@code role} of raw weight {@code w} was programmed to. */
+    static double nominal(JsonNode m, double w, JsonNode role) {
+        int weightBits = m.get("weight_bits").asInt();
+        int c = m.get("cell_bits").asInt();
+        double s = m.get("weight_scale").asDouble();
+        long q = s == 0 ? 0 : (long) (Math.signum(w) * Math.floor(Math.abs(w) / s + 0.5));
+        long stored = m.get("signed").asText().equals("offset") ? q + (1L << (weightBits - 1))
+                : role.get("sign").asInt() > 0 ? Math.max(q, 0) : Math.max(-q, 0);
+        long level = (stored >> (c * role.get("slice").asInt())) & ((1L << c) - 1);
+        double gOn = m.get("g_on").asDouble();
+        double gOff = m.get("g_off").asDouble();
+        return gOff + (gOn - gOff) * level / ((1 << c) - 1);
     }
 
     @Test

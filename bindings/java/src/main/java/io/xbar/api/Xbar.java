@@ -33,6 +33,10 @@ import io.xbar.mapping.Quantizer;
  * MappedLayer layer = Xbar.map(weights, 2304, 256, Preset.MDM, Circuit.DEFAULT);
  * MvmResult r = layer.mvm(activations, batch);
  * double nf = r.nonidealityFactor();
+ * // The same layer on devices with 1% stuck-off cells, 5% programming noise, one day of drift:
+ * MappingOptions aged = MappingOptions.DEFAULT.withPreset(Preset.OPTIMIZED)
+ *         .withVariability(new DeviceVariability(0, 0.01, 0.05, 86400, 0.05, 0.02, 7));
+ * MvmResult day = Xbar.map(weights, 2304, 256, aged, Circuit.DEFAULT).mvm(activations, batch);
  * }</pre>
  *
  * <p>Errors: {@link IllegalArgumentException} naming the argument and the offending value or shape,
@@ -167,7 +171,10 @@ public final class Xbar {
      * @param weights row-major {@code inputs x outputs} ({@code K x N_out}, {@code y = x . W}), finite; copied
      * @param inputs  {@code K >= 1}, the activations per vector (weight rows)
      * @param outputs {@code N_out >= 1}
-     * @param options quantization, tile size, layout and device; see {@link MappingOptions}
+     * @param options quantization, tile size, layout and device, including stuck cells, programming
+     *                noise and drift ({@link MappingOptions#withVariability}, {@link io.xbar.mapping.DeviceVariability}):
+     *                the tiles then hold the varied conductances and NF's ideal currents are the nominal cells'; see
+     *                {@link MappingOptions}
      * @param circuit the parasitics of every tile (its drive and sense sides also steer the mapping)
      * @return the mapped layer
      * @throws IllegalArgumentException naming the shape, the first non-finite weight, or a missing argument

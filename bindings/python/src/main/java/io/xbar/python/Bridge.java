@@ -105,6 +105,16 @@ public final class Bridge {
                 calibrationIntegerTyped, GlobalFlags.settings(f).threads()).withCellModel(model);
     }
 
+    /**
+     * The seed of layer {@code index} of a converted network ({@code xbar.torch.convert}): the seed
+     * of the flags for layer 0, a derived one for the others ({@link io.xbar.mapping.DeviceVariability#forLayer}),
+     * so the layers' crossbars get independent stuck cells, noise and drift.
+     */
+    public static long layerSeed(String[] flags, int index) {
+        Flags f = parse(flags, MAPPING_FLAGS);
+        return io.xbar.cli.VariabilityFlags.parse(f).forLayer(index).seed();
+    }
+
     /** Writes the ngspice netlist of {@code xbar spice export} for one input vector {@code v} (length {@code rows}). */
     public static void spiceExport(double[] g, int rows, int cols, double[] v, String path, String[] flags) {
         Flags f = parse(flags, FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES));

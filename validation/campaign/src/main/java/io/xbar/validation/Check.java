@@ -50,6 +50,22 @@ final class Check {
         }
     }
 
+    /** Records one measured error of a check that is not about one crossbar case; {@code where} says what was measured. */
+    void record(String where, double error) {
+        cases++;
+        double e = Double.isNaN(error) ? Double.POSITIVE_INFINITY : error;
+        if (cases == 1 || e > worst) {
+            worst = e;
+            worstCase = where;
+        }
+        if (!(e <= tolerance)) {
+            failures++;
+            if (examples.size() < KEPT_FAILURES) {
+                examples.add(String.format(java.util.Locale.ROOT, "%.3e at %s", error, where));
+            }
+        }
+    }
+
     /** Records a case the compared solver could not run at all (an exception). */
     void fail(ValidationCase c, String detail, Throwable problem) {
         cases++;

@@ -184,6 +184,12 @@ public final class ValidationSuite {
         } finally {
             deleteScratch();
         }
+        // Device variability (MODEL.md section 6): the seeded draws against their definition.
+        long device = System.nanoTime();
+        VariabilityValidation variability = new VariabilityValidation();
+        variability.run(seed, quick);
+        checks.addAll(variability.checks());
+        time("device variability", device);
         seconds.put("total", (System.nanoTime() - start) * 1e-9);
         List<CheckResult> results = checks.stream().map(Check::result).toList();
         return new ValidationReport(seed, quick, cases.size() + nonlinearCases.size(), results, List.copyOf(notes),
