@@ -55,4 +55,18 @@ public final class CellModelFlags {
         }
         return model;
     }
+
+    /**
+     * The mapping commands drive rows with {@code 0..v_read}: with sinh cells that span must stay
+     * within {@link CellModel#MAX_RATIO} {@code v0}.
+     *
+     * @throws UsageException naming {@code --v-read} and {@code --v0}
+     */
+    static void checkReadVoltage(Flags flags, CellModel model, double vRead) {
+        if (!model.isLinear() && vRead > CellModel.MAX_RATIO * model.v0()) {
+            throw new UsageException("--v-read " + vRead + " V is more than " + (int) CellModel.MAX_RATIO + " v0 (--v0 "
+                    + model.v0() + " V): the sinh cell model accepts cell voltages up to " + (int) CellModel.MAX_RATIO
+                    + " v0");
+        }
+    }
 }

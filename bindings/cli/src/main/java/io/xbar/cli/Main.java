@@ -105,6 +105,10 @@ public final class Main {
             // Public API checks throw IllegalArgumentException naming the problem: a user mistake too.
             err.println("xbar " + command.name() + ": " + oneLine(e.getMessage()));
             return 2;
+        } catch (io.xbar.kernel.ConvergenceException e) {
+            // Newton on nonlinear cells inside mvm/nf/sweep: say what it reached, no stack trace.
+            err.println("xbar " + command.name() + ": the solver did not converge: " + oneLine(e.getMessage()));
+            return 1;
         } catch (java.nio.file.FileSystemException e) {
             // A file-system refusal (read-only directory, full disk, permissions) is the user's environment, not a bug.
             err.println("xbar " + command.name() + ": " + oneLine((e.getFile() == null ? "" : e.getFile() + ": ")

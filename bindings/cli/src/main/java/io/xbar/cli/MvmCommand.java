@@ -40,6 +40,7 @@ public final class MvmCommand implements Command {
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         io.xbar.kernel.CellModel cellModel = CellModelFlags.parse(flags, circuit);
+        CellModelFlags.checkReadVoltage(flags, cellModel, options.vRead());
         Path output = ArrayFiles.output(flags, "out");
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);

@@ -45,6 +45,7 @@ public final class NfCommand implements Command {
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         io.xbar.kernel.CellModel cellModel = CellModelFlags.parse(flags, circuit);
+        CellModelFlags.checkReadVoltage(flags, cellModel, options.vRead());
         String model = flags.string("model", "exact");
         if (!model.equals("exact") && !model.equals("first-order")) {
             throw new UsageException("--model must be exact or first-order, got '" + model + "'");

@@ -67,6 +67,7 @@ public final class SweepCommand implements Command {
         Circuit base = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
         io.xbar.kernel.CellModel cellModel = CellModelFlags.parse(flags, base);
+        CellModelFlags.checkReadVoltage(flags, cellModel, options.vRead());
         List<int[]> tiles = tiles(flags.string("tiles", "64,128,256,512,1024"));
         List<Double> wires = wires(flags.string("wires", "1,2.5,5"));
         List<Preset> presets = presets(flags.string("mappings", "naive,mdm,optimized"));

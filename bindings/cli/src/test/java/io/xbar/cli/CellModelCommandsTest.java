@@ -172,6 +172,14 @@ class CellModelCommandsTest {
         }
         refused(out, List.of("--inputs", "12.0 V", "40 v0"), "solve", "--conductances", gs, "--inputs", big.toString(),
                 "--out", o, "--cell-model", "sinh");
+        // The mapping commands drive 0..v_read: refused up front against v0, naming both flags.
+        Path y = dir.resolve("y.npy");
+        refused(y, List.of("--v-read", "--v0 0.01"), "mvm", "--weights", gs, "--inputs", vs, "--out", y.toString(),
+                "--tile", "8x16", "--weight-bits", "4", "--cell-model", "sinh", "--v0", "0.01", "--v-read", "1");
+        Path report = dir.resolve("r.json");
+        refused(report, List.of("--model first-order", "--cell-model sinh"), "nf", "--weights", gs, "--inputs", vs,
+                "--report", report.toString(), "--tile", "8x16", "--weight-bits", "4", "--cell-model", "sinh", "--model",
+                "first-order");
     }
 
     private static String[] concat(String[] a, String[] b) {
