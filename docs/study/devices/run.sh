@@ -2,6 +2,7 @@
 # The worked example of docs/devices.md: NF and MVM error of the trained-like 2304x256 layer (docs/mapping.md's)
 # under stuck cells, programming noise and power-law drift, naive against optimized, with the real `xbar nf`.
 # Usage: docs/study/devices/run.sh [WORKDIR]   (writes results.csv and results.json next to this script)
+# ONLY_SETTINGS / ONLY_DEVICES (extended regular expressions) limit the run to the matching names.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
@@ -17,6 +18,8 @@ DRIFT="--drift-nu 0.05 --drift-nu-sigma 0.02"
 SETTINGS=(
   "nominal|"
   "stuck 1%+1%, noise 5%|--stuck-on 0.01 --stuck-off 0.01 --program-noise 0.05"
+  "stuck 1%+1%|--stuck-on 0.01 --stuck-off 0.01"
+  "noise 5%|--program-noise 0.05"
   "drift 1 day|--drift-time $DAY $DRIFT"
   "drift 1 month|--drift-time $MONTH $DRIFT"
   "drift 1 year|--drift-time $YEAR $DRIFT"
@@ -28,8 +31,10 @@ echo "device,setting,mapping,nf,mvm_rel_error,seconds,command" > "$WORK/results.
 n=0
 for dev in "${DEVICES[@]}"; do
   dname="${dev%%|*}"; dflags="${dev#*|}"
+  [[ "$dname" =~ ${ONLY_DEVICES:-.} ]] || continue
   for s in "${SETTINGS[@]}"; do
     sname="${s%%|*}"; sflags="${s#*|}"
+    [[ "$sname" =~ ${ONLY_SETTINGS:-.} ]] || continue
     for m in naive optimized; do
       n=$((n + 1))
       cmd="xbar nf --weights w.npy --inputs x.npy --report r$n.json --mapping $m --seed 1 $dflags $sflags"
