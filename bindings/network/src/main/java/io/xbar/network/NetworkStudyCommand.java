@@ -124,8 +124,7 @@ public final class NetworkStudyCommand implements Command {
             Path png = null;
             if (!flags.has("no-plots")) {
                 png = files.write("network-nf.png", f -> Plots.sweepNf(f, StudyResults.plotPoints(rows, byWire),
-                        String.format(Locale.ROOT, "Network NF vs tile size (%d layers, %d vectors each)", layers.size(),
-                                layers.get(0).batch())));
+                        String.format(Locale.ROOT, "Network NF (all terms of %d layers) vs tile size", layers.size())));
             }
             files.commit();
             out.printf(Locale.ROOT, "network study: %d layers x %d grid points, %d tasks on %s in %.1f s%n", layers.size(),
