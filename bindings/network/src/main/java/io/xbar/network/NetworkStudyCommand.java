@@ -68,6 +68,12 @@ public final class NetworkStudyCommand implements Command {
             return 0;
         }
         Flags flags = LayerStudy.parse(args, VALUED, SWITCHES);
+        // Tasks read out through transfer matrices: linear cells. A nonlinear cell model (a flag the mapping
+        // commands may know) is refused rather than silently run as linear cells.
+        if (flags.has("cell-model") && !flags.string("cell-model", "linear").equals("linear")) {
+            throw new UsageException("--cell-model " + flags.string("cell-model", "") + ": network studies run linear"
+                    + " cells only (their tasks read out through transfer matrices); use xbar nf for nonlinear cells");
+        }
         LayerStudy.Setup base = LayerStudy.setup(flags);
         Master master = Master.parse(flags.string("master", "local[*]"));
         double taskWork = flags.number("task-work", 8);
@@ -124,8 +130,7 @@ public final class NetworkStudyCommand implements Command {
             Path png = null;
             if (!flags.has("no-plots")) {
                 png = files.write("network-nf.png", f -> Plots.sweepNf(f, StudyResults.plotPoints(rows, byWire),
-                        String.format(Locale.ROOT, "Network NF vs tile size (%d layers, %d vectors each)", layers.size(),
-                                layers.get(0).batch())));
+                        String.format(Locale.ROOT, "Network NF (all terms of %d layers) vs tile size", layers.size())));
             }
             files.commit();
             out.printf(Locale.ROOT, "network study: %d layers x %d grid points, %d tasks on %s in %.1f s%n", layers.size(),

@@ -105,6 +105,8 @@ class NetworkErrorsTest {
         refused(model, List.of("--task-work"), "--task-work", "-1");
         refused(model, List.of("unknown flag --tile-size"), "--tile-size", "3");
         refused(model, List.of("--g-on"), "--g-on", "1e-7", "--g-off", "1e-6");
+        // Nonlinear cells have no transfer matrix: never run as linear ones (unknown here, refused by name where known).
+        refused(model, List.of("--cell-model"), "--cell-model", "sinh");
     }
 
     @Test
