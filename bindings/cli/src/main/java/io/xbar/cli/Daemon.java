@@ -206,6 +206,8 @@ public final class Daemon {
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         Main.oneShotDefaults();
         Files.writeString(dir.resolve(id + ".pid"), ProcessHandle.current().pid() + "\n");
+        // Stopped at any time (SIGTERM from `xbar daemon stop` during the warm-up, too): its files go with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles, "xbar-daemon-files"));
         long t0 = System.nanoTime();
         // XBAR_DAEMON_WARMUP=0 skips it (the tests, which need a daemon quickly more than a fast one).
         try {
@@ -220,7 +222,6 @@ public final class Daemon {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles, "xbar-daemon-files"));
         Thread idle = new Thread(this::watchIdle, "xbar-daemon-idle");
         idle.setDaemon(true);
         idle.start();
@@ -252,6 +253,7 @@ public final class Daemon {
         try {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir.resolve(id + ".pid"));
+            AtomicFiles.deleteTree(dir.resolve(id + ".warmup"));
         } catch (IOException e) {
             // leaving anyway
         }
