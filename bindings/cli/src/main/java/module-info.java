@@ -10,6 +10,7 @@ module io.xbar.cli {
     requires com.fasterxml.jackson.databind;
     requires org.jfree.jfreechart;
     requires java.desktop;
+    requires jdk.net;
 
     exports io.xbar.cli;
     exports io.xbar.io;

@@ -91,7 +91,7 @@ public final class DemoCommand implements Command {
             throw new UsageException("--batch must be in 1..4096, got " + batch);
         }
         boolean plots = !f.has("no-plots");
-        Path dir = Path.of(f.string("out", "xbar-demo")).toAbsolutePath().normalize();
+        Path dir = io.xbar.io.WorkingDirectory.absolute(Path.of(f.string("out", "xbar-demo"))).normalize();
         if (plots) {
             OutputFiles.checkDirectory("out", f.string("out", "xbar-demo"), dir);
         }

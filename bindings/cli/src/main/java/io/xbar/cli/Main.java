@@ -34,16 +34,27 @@ public final class Main {
         // 2-3 times faster and was still ahead at 4096x4096 (36 s against 40 s; docs/performance.md).
         // In process (Main.run, the Java API, Python) the vector kernels stay, as they warm up there.
         // Only the solver's line sweeps change, within rounding; transfer matrices and read-outs do not.
+        // The daemon (Daemon) makes the same choice, so a command gives the same bytes either way.
+        oneShotDefaults();
+        System.exit(runAsProcess(args, System.out, System.err));
+    }
+
+    /** The settings of an {@code xbar} process (plain or daemon), unless the user gave them: scalar line kernels. */
+    static void oneShotDefaults() {
         if (System.getProperty("xbar.scalar") == null) {
             System.setProperty("xbar.scalar", "true");
         }
-        int status = run(args, System.out, System.err);
-        if (System.out.checkError() && status == 0) {
+    }
+
+    /** {@link #run} as a process reports it: the exit status, never 0 when standard output failed. */
+    static int runAsProcess(String[] args, PrintStream out, PrintStream err) {
+        int status = run(args, out, err);
+        if (out.checkError() && status == 0) {
             // Output that did not arrive is lost output: never exit 0 after it.
-            System.err.println("xbar: cannot write standard output (closed, full or a broken pipe)");
+            err.println("xbar: cannot write standard output (closed, full or a broken pipe)");
             status = 2;
         }
-        System.exit(status);
+        return status;
     }
 
     /** Runs one command line and returns its exit status (used by tests and by other simulators in-process). */

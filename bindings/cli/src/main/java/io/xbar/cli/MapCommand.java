@@ -77,7 +77,7 @@ public final class MapCommand implements Command {
      */
     static Path outputDirectory(Flags flags) throws IOException {
         String given = flags.required("out");
-        Path dir = Path.of(given).toAbsolutePath().normalize();
+        Path dir = io.xbar.io.WorkingDirectory.absolute(Path.of(given)).normalize();
         OutputFiles.checkDirectory("out", given, dir);
         if (Files.exists(dir) && !isEmpty(dir)) {
             if (!Files.exists(dir.resolve(MAPPING))) {
@@ -96,7 +96,7 @@ public final class MapCommand implements Command {
      * one does not have are removed. Nothing else in {@code dir} is touched.
      */
     public static void write(LayerMapping mapping, Circuit circuit, Path dir) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
+        Path parent = io.xbar.io.WorkingDirectory.absolute(dir).getParent();
         boolean exists = Files.isDirectory(dir);
         Set<String> previous = exists ? previousTiles(dir.toString(), dir) : Set.of();
         Set<String> fresh = new LinkedHashSet<>();

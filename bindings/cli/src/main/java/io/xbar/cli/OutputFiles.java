@@ -70,7 +70,7 @@ final class OutputFiles {
 
     /** The real directory plus the name the file has (or will have) there, symbolic links followed. */
     static Path identity(Path file) {
-        Path p = file.toAbsolutePath();
+        Path p = io.xbar.io.WorkingDirectory.absolute(file);
         try {
             for (int hop = 0; hop < 40 && Files.isSymbolicLink(p); hop++) {
                 p = p.resolveSibling(Files.readSymbolicLink(p));

@@ -159,7 +159,7 @@ public final class SpiceCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(flag + ": " + e.getMessage(), e);
         }
-        return file.toAbsolutePath();
+        return io.xbar.io.WorkingDirectory.absolute(file);
     }
 
     /** Writes through {@link AtomicFiles}; an I/O failure names the flag and the file. */

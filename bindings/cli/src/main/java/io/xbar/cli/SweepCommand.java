@@ -78,7 +78,7 @@ public final class SweepCommand implements Command {
                 throw new UsageException("--tiles: " + e.getMessage());
             }
         }
-        Path dir = Path.of(flags.required("out")).toAbsolutePath().normalize();
+        Path dir = io.xbar.io.WorkingDirectory.absolute(Path.of(flags.required("out"))).normalize();
         OutputFiles.checkDirectory("out", flags.required("out"), dir);
         QuantizedWeights weights = LayerArguments.weights(flags, options);
         LayerArguments.Inputs inputs = LayerArguments.inputs(flags, options, weights);

@@ -61,7 +61,7 @@ public final class ValidateCommand implements Command {
         }
         long seed = seed(flags.string("seed", "1"));
         Path report = Path.of(flags.string("report", DEFAULT_REPORT));
-        Path parent = report.toAbsolutePath().getParent();
+        Path parent = io.xbar.io.WorkingDirectory.absolute(report).getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UsageException("--report: directory " + parent + " does not exist");
         }

@@ -63,6 +63,11 @@ public final class AtomicFiles {
     private static final Object COMMIT = new Object();
     /** Set (under {@link #COMMIT}) when the JVM began to shut down. */
     private static boolean closing;
+    /**
+     * Set (under {@link #COMMIT}) while a daemon request whose client was interrupted winds down:
+     * the request gets what a plain process gets at Ctrl-C, in a JVM that goes on serving.
+     */
+    private static boolean cancelled;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteLive, "xbar-temporaries"));
@@ -100,7 +105,8 @@ public final class AtomicFiles {
 
     /** Writes {@code file} through a file channel (for large binary content). */
     public static void writeChannel(Path file, ChannelBody body) throws IOException {
-        Path given = file.toAbsolutePath();
+        WorkingDirectory.requireServable(file);
+        Path given = WorkingDirectory.absolute(file);
         BasicFileAttributes attributes = attributes(given);
         if (attributes != null && attributes.isDirectory()) {
             throw new FileSystemException(file.toString(), null, "it is a directory");
@@ -388,8 +394,27 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * A daemon request's client got Ctrl-C or SIGTERM: from now until {@link #endCancel} nothing is
+     * created or put in place, and every temporary that exists is deleted, as the shutdown hook does
+     * for a plain process. Returns once they are gone (a move in progress finishes first, whole).
+     */
+    public static void cancel() {
+        synchronized (COMMIT) {
+            cancelled = true;
+        }
+        deleteTemporaries();
+    }
+
+    /** The cancelled request has ended (the daemon serves one request at a time): writes are allowed again. */
+    public static void endCancel() {
+        synchronized (COMMIT) {
+            cancelled = false;
+        }
+    }
+
     private static void requireRunning() throws IOException {
-        if (closing) {
+        if (closing || cancelled) {
             throw new java.io.InterruptedIOException("interrupted: xbar is shutting down, its output is not written");
         }
     }
@@ -398,6 +423,10 @@ public final class AtomicFiles {
         synchronized (COMMIT) {
             closing = true;
         }
+        deleteTemporaries();
+    }
+
+    private static void deleteTemporaries() {
         for (Path p : LIVE) {
             try {
                 deleteTree(p);

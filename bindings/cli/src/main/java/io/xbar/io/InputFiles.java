@@ -88,6 +88,7 @@ public final class InputFiles {
      * @throws IOException              on another failure of the file system
      */
     public static Input open(Path file) throws IOException {
+        WorkingDirectory.requireServable(file);
         String name = file.toString();
         BasicFileAttributes attrs;
         try {

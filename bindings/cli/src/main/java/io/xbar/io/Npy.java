@@ -471,7 +471,7 @@ public final class Npy {
      * @throws IllegalArgumentException naming the file and the problem
      */
     public static void checkWritable(Path file) {
-        Path abs = file.toAbsolutePath();
+        Path abs = WorkingDirectory.absolute(file);
         Path dir = abs.getParent();
         if (dir == null || file.getFileName() == null) {
             throw new IllegalArgumentException("cannot write " + file + ": not a file path");

@@ -245,7 +245,7 @@ public final class Plots {
         if (png == null) {
             throw new IllegalArgumentException("picture path must be given");
         }
-        Path file = png.toAbsolutePath().normalize();
+        Path file = io.xbar.io.WorkingDirectory.absolute(png).normalize();
         Path dir = file.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("picture " + png + ": directory " + dir + " does not exist");

@@ -48,9 +48,17 @@ class LauncherTest {
 
     @BeforeAll
     static void packagedLayout() throws IOException {
+        launcher = packagedLayout(root);
+    }
+
+    /**
+     * Lays out {@code root} as a packaged build and returns its launcher; also used by {@link DaemonTest}.
+     * The daemon's client source is copied too (older than the build stamp, as after a build).
+     */
+    static Path packagedLayout(Path root) throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash");
         Path script = repositoryRoot().resolve("xbar");
-        launcher = root.resolve("xbar");
+        Path launcher = root.resolve("xbar");
         Files.copy(script, launcher);
         assumeTrue(launcher.toFile().setExecutable(true), "executable copy of ./xbar");
         Path target = Files.createDirectories(root.resolve("bindings/cli/target"));
@@ -77,11 +85,20 @@ class LauncherTest {
                 Files.createSymbolicLink(lib.resolve((k++) + "-" + p.getFileName()), p);
             }
         }
+        Path client = repositoryRoot().resolve("bindings/cli/src/main/c/xbar-client.c");
+        Path clientCopy = Files.createDirectories(root.resolve("bindings/cli/src/main/c")).resolve(client.getFileName());
+        Files.copy(client, clientCopy);
+        Files.setLastModifiedTime(clientCopy, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
         Files.createFile(target.resolve(".xbar-built"));
+        return launcher;
     }
 
     @AfterAll
     static void unlinkLibraries() throws IOException {
+        unlinkLibraries(root);
+    }
+
+    static void unlinkLibraries(Path root) throws IOException {
         // The links point into the build; remove them so that the scratch root is deleted without following them.
         try (Stream<Path> links = Files.list(root.resolve("bindings/cli/target/lib"))) {
             for (Path p : (Iterable<Path>) links.filter(Files::isSymbolicLink)::iterator) {
@@ -222,6 +239,8 @@ class LauncherTest {
         pb.environment().remove("XBAR_HEAP");
         pb.environment().remove("XBAR_JAVA_OPTS");
         pb.environment().put("XBAR_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The plain path (DaemonTest covers the daemon, in a socket directory of its own).
+        pb.environment().put("XBAR_DAEMON", "0");
         pb.environment().putAll(env);
         Process p = pb.start();
         Thread feeder = Thread.ofPlatform().daemon().start(() -> {
@@ -247,7 +266,7 @@ class LauncherTest {
         return new Run(p.exitValue(), out, err.get(60, TimeUnit.SECONDS));
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("xbar")) && Files.isRegularFile(p.resolve("mvnw"))) {
                 return p;
