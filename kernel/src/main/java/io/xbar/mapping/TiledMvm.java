@@ -235,10 +235,11 @@ public final class TiledMvm {
         int width2 = 2 * cols;
         int cycles = periphery.cycles();
         double[] g = tile.conductances();
+        double[] nominal = tile.nominal(); // I_ideal: the programmed (nominal) cells, so NF includes the device error
         double[] cell = new double[rows * cols]; // g' of the used rows, for I_ideal
         for (int u = 0; u < rows; u++) {
             for (int j = 0; j < cols; j++) {
-                cell[u * cols + j] = circuit.cellConductance(g[used[u] * cols + j]);
+                cell[u * cols + j] = circuit.cellConductance(nominal[used[u] * cols + j]);
             }
         }
         ProgrammedCrossbar crossbar = CrossbarSolver.create(tileRows, cols, circuit).withCellModel(model).program(g);

@@ -162,6 +162,19 @@ class DeviceVariabilityTest {
     }
 
     @Test
+    void nonlinearCellsAlsoMeasureTheDriftAgainstTheNominalCells() {
+        // The solved (sinh) read-out takes I_ideal from the nominal cells as the linear one does. With
+        // ideal wires and v0 far above the read voltage (sinh(x)/x - 1 < 1e-8) each NF term is 1 - T^-nu.
+        double t = 86400;
+        double nu = 0.05;
+        MappingOptions o = BASE.withVariability(new DeviceVariability(0, 0, 0, t, nu, 0, 4));
+        Circuit ideal = new Circuit(0, 0, 0, 0, 0, Drive.LEFT, Sense.BOTTOM);
+        QuantizedInputs x = Quantizer.inputs(TrainedLikeData.activations(2, K, 6), 2, K, 8, false, false);
+        LayerResult r = TiledMvm.run(map(o), x, ideal, io.xbar.kernel.CellModel.sinh(1000), null);
+        assertEquals(1 - Math.pow(t, -nu), r.nonidealityFactor(), 1e-7);
+    }
+
+    @Test
     void forLayerGivesEachLayerItsOwnDraws() {
         DeviceVariability d = new DeviceVariability(0.1, 0, 0, 1, 0, 0, 5);
         assertSame(d, d.forLayer(0));
