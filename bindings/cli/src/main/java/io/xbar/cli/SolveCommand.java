@@ -110,7 +110,8 @@ public final class SolveCommand implements Command {
         int batch = v.batch();
 
         // Newton holds the programmed crossbar and one linearized crossbar per solving thread besides it.
-        HeapAdvice.need((model.isLinear() ? 1 : 1 + options.threads()) * CrossbarSolver.bytesNeeded(rows, cols) + Double.BYTES * (2.0 * rows * cols
+        int crossbars = model.isLinear() ? 1 : 1 + Math.min(options.threads(), Math.max(1, batch));
+        HeapAdvice.need(crossbars * CrossbarSolver.bytesNeeded(rows, cols) + Double.BYTES * (2.0 * rows * cols
                 + 2.0 * batch * (rows + cols) + (nodeFiles.isEmpty() ? 0 : 2.0 * batch * rows * cols)));
         ProgrammedCrossbar crossbar;
         try {

@@ -35,6 +35,9 @@ public final class TransferCommand implements Command {
         out.println(FlagSets.helpLine("--conductances G.npy", "cell conductances, M x N, finite and >= 0"));
         out.println(FlagSets.helpLine("--out T.npy", "transfer matrix, M x N, written as float64"));
         out.println(CircuitFlags.HELP);
+        out.println(FlagSets.helpLine("--cell-model MODEL", "linear only (default): a sinh circuit is nonlinear and has no"));
+        out.println(FlagSets.helpLine("", "transfer matrix, so --cell-model sinh is refused (use xbar solve)"));
+        out.println(FlagSets.helpLine("--v0 VOLTS", "accepted with --cell-model sinh only, and refused with it here"));
     }
 
     @Override
