@@ -48,7 +48,22 @@ public final class TiledMvm {
      */
     public static PartialSums runTiles(LayerMapping mapping, QuantizedInputs inputs, Circuit circuit,
                                        TransferFunction transfer, int[] tiles) {
+        return runTiles(mapping, inputs, circuit, transfer, CellModel.LINEAR, tiles);
+    }
+
+    /**
+     * {@link #runTiles(LayerMapping, QuantizedInputs, Circuit, TransferFunction, int[])} with cells
+     * following {@code model}: linear cells read out through {@code transfer}; nonlinear ones solve
+     * every cycle of each tile as {@link #run(LayerMapping, QuantizedInputs, Circuit, CellModel,
+     * IntConsumer)} does ({@code transfer} unused), into the same sums, so {@link #combine} gives that
+     * run's result.
+     *
+     * @param model the cells' law; null is linear
+     */
+    public static PartialSums runTiles(LayerMapping mapping, QuantizedInputs inputs, Circuit circuit,
+                                       TransferFunction transfer, CellModel model, int[] tiles) {
         check("runTiles", mapping, inputs, circuit, transfer);
+        boolean linear = model == null || model.isLinear();
         int n = mapping.tiles().size();
         boolean[] seen = new boolean[n];
         for (int t : tiles) {
@@ -59,7 +74,12 @@ public final class TiledMvm {
         }
         Sums sums = new Sums(inputs.batch(), mapping.outputs(), n, mapping.options().tileCols());
         for (int t : tiles) {
-            runTile(mapping, inputs, circuit, transfer, sums, t);
+            if (linear) {
+                runTile(mapping, inputs, circuit, transfer, sums, t);
+            } else {
+                Tile tile = mapping.tiles().get(t);
+                runTileSolved(tile, Periphery.of(mapping.options(), tile), circuit, model, inputs, sums, t);
+            }
         }
         return new PartialSums(tiles.clone(), sums.levels, sums.tileNf, sums.tileTerms, sums.columnNf, sums.columnTerms);
     }

@@ -3,8 +3,10 @@ package io.xbar.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.xbar.kernel.CellModel;
 import io.xbar.kernel.Circuit;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,34 @@ class TiledMvmPartsTest {
                 assertArrayEquals(whole.columnNfSum(), combined.columnNfSum(), 1e-12 * whole.nfTerms(), label);
             }
         }
+    }
+
+    @Test
+    void nonlinearCellPartsCombineToTheWholeSolvedRunBitForBit() {
+        int k = 40;
+        int n = 6;
+        MappingOptions o = MappingOptions.DEFAULT.withTile(16, 16).withPreset(Preset.OPTIMIZED);
+        QuantizedWeights w = Quantizer.weights(TrainedLikeData.weights(k, n, 5), k, n, 8, Encoding.DIFFERENTIAL, false);
+        QuantizedInputs x = Quantizer.inputs(TrainedLikeData.activations(2, k, 7), 2, k, 8, false, false);
+        Circuit circuit = Circuit.DEFAULT;
+        CellModel sinh = CellModel.sinh(0.2);
+        LayerMapping m = LayerMapping.map(w, o, circuit.drive(), circuit.senseAt());
+        LayerResult whole = TiledMvm.run(m, x, circuit, sinh, null);
+        int cb = m.colBlocks();
+        List<PartialSums> parts = new ArrayList<>();
+        parts.add(TiledMvm.runTiles(m, x, circuit, TransferFunction.exact(1), sinh, columnBlocks(m, 2, cb)));
+        parts.add(TiledMvm.runTiles(m, x, circuit, TransferFunction.exact(1), sinh, columnBlocks(m, 0, 2)));
+        LayerResult combined = TiledMvm.combine(w, o, x, parts);
+        assertEquals(whole.nonidealityFactor(), combined.nonidealityFactor(), 0.0);
+        assertEquals(whole.mvmRelativeError(), combined.mvmRelativeError(), 0.0);
+        assertArrayEquals(whole.y(), combined.y(), 0.0);
+        assertArrayEquals(whole.tileNfSum(), combined.tileNfSum(), 0.0);
+        assertArrayEquals(whole.tileNfTerms(), combined.tileNfTerms());
+        // The solved path, not the transfer matrices: the linear pieces give another NF.
+        LayerResult linear = TiledMvm.combine(w, o, x, List.of(TiledMvm.runTiles(m, x, circuit, TransferFunction.exact(1),
+                CellModel.LINEAR, columnBlocks(m, 0, cb))));
+        assertEquals(TiledMvm.run(m, x, circuit).nonidealityFactor(), linear.nonidealityFactor(), 0.0);
+        assertNotEquals(linear.nonidealityFactor(), combined.nonidealityFactor());
     }
 
     @Test

@@ -1,6 +1,7 @@
 // LayerStudy: the mapping commands' own flag handling, reading and mapping, opened to studies built on the command line (xbar network).
 package io.xbar.cli;
 
+import io.xbar.kernel.CellModel;
 import io.xbar.kernel.Circuit;
 import io.xbar.mapping.LayerMapping;
 import io.xbar.mapping.MappingOptions;
@@ -24,8 +25,11 @@ public final class LayerStudy {
     private LayerStudy() {
     }
 
-    /** The circuit and mapping options a command line describes, parsed as {@code nf} parses them. */
-    public record Setup(Circuit circuit, MappingOptions options) {
+    /**
+     * The circuit, mapping options and cell model a command line describes, parsed as {@code nf}
+     * parses them.
+     */
+    public record Setup(Circuit circuit, MappingOptions options, CellModel cellModel) {
     }
 
     /** Valued flags of a mapping command: {@code own} plus the circuit, device and mapping flags. */
@@ -38,11 +42,12 @@ public final class LayerStudy {
         return LayerArguments.switches(own);
     }
 
-    /** The help lines of the shared circuit, device and mapping flags. */
+    /** The help lines of the shared circuit, device, mapping and cell-model flags. */
     public static void printSharedHelp(PrintStream out) {
         out.println(MappingFlags.HELP);
         out.println(CircuitFlags.HELP);
         out.println(DeviceFlags.HELP);
+        out.println(CellModelFlags.HELP);
     }
 
     /** Parses a command line of mapping-command flags; positional arguments are an error. */
@@ -50,11 +55,17 @@ public final class LayerStudy {
         return LayerArguments.parse(args, valued, switches);
     }
 
-    /** The circuit and mapping options of {@code flags}, exactly as {@code nf} takes them. */
+    /**
+     * The circuit, mapping options (device variability included) and cell model of {@code flags},
+     * exactly as {@code nf} takes them, with {@code nf}'s checks ({@code --v0}, {@code --r-access}
+     * with a nonlinear cell, {@code --v-read} against {@code --v0}).
+     */
     public static Setup setup(Flags flags) {
         Circuit circuit = CircuitFlags.parse(flags);
         MappingOptions options = MappingFlags.parse(flags, DeviceFlags.parse(flags));
-        return new Setup(circuit, options);
+        CellModel cellModel = CellModelFlags.parse(flags, circuit);
+        CellModelFlags.checkReadVoltage(flags, cellModel, options.vRead());
+        return new Setup(circuit, options, cellModel);
     }
 
     /**

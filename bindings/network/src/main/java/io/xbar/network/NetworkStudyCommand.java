@@ -8,6 +8,7 @@ import io.xbar.cli.Flags;
 import io.xbar.cli.GlobalFlags;
 import io.xbar.cli.JsonFiles;
 import io.xbar.cli.LayerStudy;
+import io.xbar.cli.MappingJson;
 import io.xbar.cli.ProgressBar;
 import io.xbar.cli.UsageException;
 import io.xbar.io.AtomicFiles;
@@ -68,12 +69,6 @@ public final class NetworkStudyCommand implements Command {
             return 0;
         }
         Flags flags = LayerStudy.parse(args, VALUED, SWITCHES);
-        // Tasks read out through transfer matrices: linear cells. A nonlinear cell model (a flag the mapping
-        // commands may know) is refused rather than silently run as linear cells.
-        if (flags.has("cell-model") && !flags.string("cell-model", "linear").equals("linear")) {
-            throw new UsageException("--cell-model " + flags.string("cell-model", "") + ": network studies run linear"
-                    + " cells only (their tasks read out through transfer matrices); use xbar nf for nonlinear cells");
-        }
         LayerStudy.Setup base = LayerStudy.setup(flags);
         Master master = Master.parse(flags.string("master", "local[*]"));
         double taskWork = flags.number("task-work", 8);
@@ -121,7 +116,7 @@ public final class NetworkStudyCommand implements Command {
         double wall = (System.nanoTime() - start) / 1e9;
 
         List<StudyResults.Row> rows = combine(layers, points, options, tasks, results);
-        ObjectNode settings = settings(flags, model, master, layers, tasks.size(), wall);
+        ObjectNode settings = settings(flags, base, model, master, layers, tasks.size(), wall);
         boolean byWire = points.stream().map(GridPoint::wire).distinct().count() > 1;
         try (LayerStudy.OutputDirectory files = new LayerStudy.OutputDirectory("out", dir)) {
             Path csv = files.write("results.csv", f -> AtomicFiles.write(f,
@@ -273,8 +268,8 @@ public final class NetworkStudyCommand implements Command {
         return rows;
     }
 
-    private static ObjectNode settings(Flags flags, ModelFile model, Master master, List<StudyLayer> layers, int tasks,
-                                       double wall) {
+    private static ObjectNode settings(Flags flags, LayerStudy.Setup base, ModelFile model, Master master,
+                                       List<StudyLayer> layers, int tasks, double wall) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("model", model.file().toAbsolutePath().normalize().toString());
         root.put("master", master.given());
@@ -282,6 +277,12 @@ public final class NetworkStudyCommand implements Command {
         root.put("wall_seconds", wall);
         ArrayNode shared = root.putArray("flags");
         LayerStudy.sharedArguments(flags).forEach(shared::add);
+        // As nf's report: the programming (every layer and point draws from this one seed) and the cell model.
+        root.set("device", MappingJson.device(base.options().variability()));
+        root.put("cell_model", base.cellModel().kind().flagName());
+        if (!base.cellModel().isLinear()) {
+            root.put("v0", base.cellModel().v0());
+        }
         ArrayNode list = root.putArray("layers");
         for (StudyLayer l : layers) {
             ObjectNode n = list.addObject();

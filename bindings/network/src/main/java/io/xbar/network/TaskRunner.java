@@ -17,10 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The worker side of a study. A task's transfer matrices are computed here, where they are used,
- * and never leave. The layer's mapping is built with the {@code nf} command's own code from the
- * point's flags; a JVM keeps the last few mappings, so the tasks of one layer and point that land
- * on it map the layer once (tasks are ordered layer by layer and point by point).
+ * The worker side of a study. A task's transfer matrices (linear cells) or per-cycle solves
+ * (nonlinear cells) are computed here, where they are used, and never leave. The layer's mapping
+ * is built with the {@code nf} command's own code from the point's flags; a JVM keeps the last few
+ * mappings, so the tasks of one layer and point that land on it map the layer once (tasks are ordered layer by layer and point by point).
  */
 final class TaskRunner {
     /** Mappings kept per JVM: each holds a layer's conductances (a ResNet-18 layer at 256x256: ~270 MB). */
@@ -56,8 +56,9 @@ final class TaskRunner {
             throw new IllegalStateException("layer " + layer.name() + " maps to " + m.rowBlocks() + "x" + m.colBlocks()
                     + " tiles, the plan expected " + task.rowBlocks() + "x" + task.columnBlocks());
         }
+        // Linear cells: transfer matrices; nonlinear cells (--cell-model sinh): every cycle solved, as nf does.
         PartialSums sums = TiledMvm.runTiles(m, p.inputs(), p.setup().circuit(), TransferFunction.exact(1),
-                task.tiles());
+                p.setup().cellModel(), task.tiles());
         int perTile = p.setup().options().outputsPerTile();
         int first = task.firstColumnBlock() * perTile;
         int outputs = Math.min(layer.outputs(), task.lastColumnBlock() * perTile) - first;

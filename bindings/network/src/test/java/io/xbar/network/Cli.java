@@ -35,9 +35,12 @@ final class Cli {
      * whose 128x128 tiles are above the kernel's threading size and one with several column blocks.
      */
     static Path model(Path dir) throws IOException {
+        return model(dir, new int[][] {{70, 5}, {300, 20}, {40, 33}}, new int[] {3, 2, 4});
+    }
+
+    /** A model of trained-like layers {@code layer0, layer1, ...}: {@code shapes[l]} is {@code K x N_out}, {@code batches[l]} vectors. */
+    static Path model(Path dir, int[][] shapes, int[] batches) throws IOException {
         Files.createDirectories(dir);
-        int[][] shapes = {{70, 5}, {300, 20}, {40, 33}};
-        int[] batches = {3, 2, 4};
         StringBuilder json = new StringBuilder("{\"layers\": [");
         for (int l = 0; l < shapes.length; l++) {
             int k = shapes[l][0];

@@ -105,8 +105,15 @@ class NetworkErrorsTest {
         refused(model, List.of("--task-work"), "--task-work", "-1");
         refused(model, List.of("unknown flag --tile-size"), "--tile-size", "3");
         refused(model, List.of("--g-on"), "--g-on", "1e-7", "--g-off", "1e-6");
-        // Nonlinear cells have no transfer matrix: never run as linear ones (unknown here, refused by name where known).
-        refused(model, List.of("--cell-model"), "--cell-model", "sinh");
+        // Cell-model flags are checked as nf checks them, before any task runs.
+        refused(model, List.of("--cell-model", "'tanh'"), "--cell-model", "tanh");
+        refused(model, List.of("--v0", "sinh only"), "--v0", "0.3");
+        refused(model, List.of("--v0", "must be a voltage"), "--cell-model", "sinh", "--v0", "0");
+        refused(model, List.of("--r-access", "--cell-model sinh"), "--cell-model", "sinh", "--r-access", "100");
+        refused(model, List.of("--v-read", "--v0"), "--cell-model", "sinh", "--v0", "0.001", "--v-read", "0.2");
+        // Device-variability flags too.
+        refused(model, List.of("--stuck-on"), "--stuck-on", "0.7", "--stuck-off", "0.4");
+        refused(model, List.of("--seed"), "--seed", "1.5");
     }
 
     @Test
