@@ -48,6 +48,9 @@ final class NewtonSolve {
     private final SolverOptions options;
     private final double v0;
     private final ProgrammedCrossbar owner;
+    /** {@code Drive.sourcesAt(j, n)} per column and {@code Sense.amplifiersAt(i, m)} per row, for the residual pass. */
+    private final int[] sourcesAt;
+    private final int[] amplifiersAt;
 
     /**
      * @param linear the same structure with the linear cell model: programs the linearized crossbars
@@ -71,6 +74,14 @@ final class NewtonSolve {
             throw new IllegalArgumentException("Newton's method is for the sinh cell model, got " + model);
         }
         this.v0 = model.v0();
+        this.sourcesAt = new int[n];
+        for (int j = 0; j < n; j++) {
+            sourcesAt[j] = circuit.drive().sourcesAt(j, n);
+        }
+        this.amplifiersAt = new int[m];
+        for (int i = 0; i < m; i++) {
+            amplifiersAt[i] = circuit.senseAt().amplifiersAt(i, m);
+        }
     }
 
     /** The KCL state of one iterate: residual norms and the scale that judges them. */
@@ -238,7 +249,6 @@ final class NewtonSolve {
         boolean pinSource = circuit.source() == 0;
         boolean pinSense = circuit.sense() == 0;
         Drive drive = circuit.drive();
-        Sense sense = circuit.senseAt();
         double max = 0;
         double sum2 = 0;
         double maxDiag = 0;
@@ -246,7 +256,7 @@ final class NewtonSolve {
         double[] bitSum = bitShort ? new double[n] : null;
         double[] bitDiag = bitShort ? new double[n] : null;
         for (int i = 0; i < m; i++) {
-            int senses = sense.amplifiersAt(i, m);
+            int senses = amplifiersAt[i];
             double rowSum = 0;
             double rowDiag = 0;
             for (int j = 0; j < n; j++) {
@@ -259,7 +269,7 @@ final class NewtonSolve {
                 cellCurrent[k] = cell;
                 slope[k] = gc;
                 columns[j] += cell;
-                int ends = drive.sourcesAt(j, n);
+                int ends = sourcesAt[j];
                 boolean uPinned = pinSource && (wordShort || ends > 0);
                 boolean wPinned = pinSense && (bitShort || senses > 0);
                 // Word-line node u(i,j).
@@ -270,14 +280,14 @@ final class NewtonSolve {
                     if (j > 0) {
                         f += gw * (u[k - 1] - u[k]);
                         diag += gw;
-                        if (pinSource && drive.sourcesAt(j - 1, n) > 0) {
+                        if (pinSource && sourcesAt[j - 1] > 0) {
                             b += gw * Math.abs(v[i]);
                         }
                     }
                     if (j + 1 < n) {
                         f += gw * (u[k + 1] - u[k]);
                         diag += gw;
-                        if (pinSource && drive.sourcesAt(j + 1, n) > 0) {
+                        if (pinSource && sourcesAt[j + 1] > 0) {
                             b += gw * Math.abs(v[i]);
                         }
                     }
