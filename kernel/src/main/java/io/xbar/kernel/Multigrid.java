@@ -80,6 +80,23 @@ final class Multigrid {
         DenseCholesky.factor(coarseUnknowns, coarseFactor);
     }
 
+    /**
+     * {@code base}'s hierarchy with another finest level of the same shape and pinned nodes (Newton's
+     * linearized cells): its smoother and residual use {@code finest}, the coarse levels stay
+     * {@code base}'s. The cycle stays symmetric, so it still preconditions CG.
+     */
+    Multigrid(Multigrid base, GridLevel finest) {
+        this.levels = base.levels.clone();
+        this.levels[0] = finest;
+        this.sweeps = base.sweeps;
+        this.rowAggregate = base.rowAggregate;
+        this.rowLinear = base.rowLinear;
+        this.colAggregate = base.colAggregate;
+        this.colLinear = base.colLinear;
+        this.coarseFactor = base.coarseFactor;
+        this.coarseUnknowns = base.coarseUnknowns;
+    }
+
     /** Per-solve scratch: right-hand side and solution of every level. */
     final class Workspace {
         final double[][] b = new double[levels.length][];

@@ -47,13 +47,22 @@ final class NewtonSolve {
     private final CrossbarSolver linear;
     private final SolverOptions options;
     private final double v0;
+    private final ProgrammedCrossbar owner;
+    /** {@code Drive.sourcesAt(j, n)} per column and {@code Sense.amplifiersAt(i, m)} per row, for the residual pass. */
+    private final int[] sourcesAt;
+    private final int[] amplifiersAt;
 
     /**
      * @param linear the same structure with the linear cell model: programs the linearized crossbars
      * @param model  the sinh law (the one nonlinear law xbar knows)
      * @param g      small-signal cell conductances (S), row-major, checked; {@code r_access = 0}
      */
-    NewtonSolve(CrossbarSolver linear, CellModel model, double[] g) {
+    /**
+     * @param owner the programmed crossbar (cells at {@code g}) whose multigrid hierarchy preconditions
+     *              the linearized crossbars' CG ({@link ProgrammedCrossbar#linearized}), or null
+     */
+    NewtonSolve(CrossbarSolver linear, CellModel model, double[] g, ProgrammedCrossbar owner) {
+        this.owner = owner;
         this.m = linear.rows();
         this.n = linear.cols();
         this.circuit = linear.circuit();
@@ -65,23 +74,14 @@ final class NewtonSolve {
             throw new IllegalArgumentException("Newton's method is for the sinh cell model, got " + model);
         }
         this.v0 = model.v0();
-    }
-
-    /**
-     * {@code sinh(x)}: from one {@code exp} where that is as accurate (|x| >= 0.25: the subtraction loses
-     * under 2 bits), else {@link Math#sinh} (no cancellation near 0).
-     */
-    private static double sinh(double x) {
-        if (Math.abs(x) < 0.25) {
-            return Math.sinh(x);
+        this.sourcesAt = new int[n];
+        for (int j = 0; j < n; j++) {
+            sourcesAt[j] = circuit.drive().sourcesAt(j, n);
         }
-        double e = Math.exp(x);
-        return 0.5 * (e - 1 / e);
-    }
-
-    private static double cosh(double x) {
-        double e = Math.exp(x);
-        return 0.5 * (e + 1 / e);
+        this.amplifiersAt = new int[m];
+        for (int i = 0; i < m; i++) {
+            amplifiersAt[i] = circuit.senseAt().amplifiersAt(i, m);
+        }
     }
 
     /** The KCL state of one iterate: residual norms and the scale that judges them. */
@@ -100,7 +100,6 @@ final class NewtonSolve {
         double[] tu = new double[mn];
         double[] tw = new double[mn];
         double[] gd = new double[mn];
-        double[] fresh = new double[mn];
         ProgrammedCrossbar linearized = null;
         boolean lastStepGood = true;
         int programmings = 0;
@@ -118,7 +117,12 @@ final class NewtonSolve {
         // The largest cell current the inputs can drive: judges the KCL imbalance in amperes.
         double largestCurrent = model.current(maxG, span);
         double[] trialCurrents = new double[n];
-        Kcl kcl = residual(v, u, w, currents);
+        // Every cell's current and differential conductance at the iterate, kept from its residual pass.
+        double[] cellCurrent = new double[mn];
+        double[] slope = new double[mn];
+        double[] trialCellCurrent = new double[mn];
+        double[] trialSlope = new double[mn];
+        Kcl kcl = residual(v, u, w, currents, cellCurrent, slope);
         int iterations = start.iterations();
         int newton = 0;
         boolean perColumn = false;
@@ -147,24 +151,22 @@ final class NewtonSolve {
             // when they moved by more than DRIFT since it was programmed (or the last step fell short),
             // else kept (a chord step: same matrix, sources from the current iterate).
             double drift = 0;
-            for (int k = 0; k < mn; k++) {
-                double d = u[k] - w[k];
-                double slope = g[k] * cosh(d / v0);
-                if (linearized != null && gd[k] > 0) {
-                    drift = Math.max(drift, Math.abs(slope - gd[k]) / gd[k]);
+            if (linearized != null) {
+                for (int k = 0; k < mn; k++) {
+                    if (gd[k] > 0) {
+                        drift = Math.max(drift, Math.abs(slope[k] - gd[k]) / gd[k]);
+                    }
                 }
-                fresh[k] = slope;
             }
             boolean reprogram = linearized == null || drift > DRIFT || !lastStepGood;
             long t0 = System.nanoTime();
             if (reprogram) {
-                System.arraycopy(fresh, 0, gd, 0, mn);
-                linearized = new ProgrammedCrossbar(linear, gd);
+                System.arraycopy(slope, 0, gd, 0, mn);
+                linearized = ProgrammedCrossbar.linearized(owner, linear, gd);
                 programmings++;
             }
             for (int k = 0; k < mn; k++) {
-                double d = u[k] - w[k];
-                source[k] = g[k] * v0 * sinh(d / v0) - gd[k] * d;
+                source[k] = cellCurrent[k] - gd[k] * (u[k] - w[k]);
             }
             long t1 = System.nanoTime();
             Solution next = linearized.solveWithCellSources(v, source, u, w);
@@ -183,7 +185,7 @@ final class NewtonSolve {
                     tu[k] = u[k] + lambda * (nu[k] - u[k]);
                     tw[k] = w[k] + lambda * (nw[k] - w[k]);
                 }
-                trial = residual(v, tu, tw, trialCurrents);
+                trial = residual(v, tu, tw, trialCurrents, trialCellCurrent, trialSlope);
                 if (trial.norm2 <= (1 - 1e-4 * lambda) * kcl.norm2) {
                     break;
                 }
@@ -204,7 +206,13 @@ final class NewtonSolve {
                         SolverOptions.REQUIRED_RESIDUAL, newton);
             }
             System.arraycopy(trialCurrents, 0, currents, 0, n);
-            double[] swap = u;
+            double[] swap = cellCurrent;
+            cellCurrent = trialCellCurrent;
+            trialCellCurrent = swap;
+            swap = slope;
+            slope = trialSlope;
+            trialSlope = swap;
+            swap = u;
             u = tu;
             tu = swap;
             swap = w;
@@ -226,9 +234,11 @@ final class NewtonSolve {
      * The nonlinear KCL residual (current into each free node from its branches), branch by branch. A
      * word line with {@code r_wl = 0} is one node (its residual the sum over the line), pinned when
      * {@code r_source = 0}; likewise bit lines. Nodes pinned by a zero driver or sense resistance have
-     * none. Returns the largest magnitude, the 2-norm, and the scaled residual.
+     * none. Returns the largest magnitude, the 2-norm, and the scaled residual; every cell's current
+     * goes to {@code cellCurrent} and its differential conductance {@code g cosh(d/v0)} to {@code slope}.
      */
-    private Kcl residual(double[] v, double[] u, double[] w, double[] columns) {
+    private Kcl residual(double[] v, double[] u, double[] w, double[] columns, double[] cellCurrent,
+                         double[] slope) {
         java.util.Arrays.fill(columns, 0);
         double gw = circuit.wordLine() == 0 ? 0 : 1 / circuit.wordLine();
         double gb = circuit.bitLine() == 0 ? 0 : 1 / circuit.bitLine();
@@ -239,7 +249,6 @@ final class NewtonSolve {
         boolean pinSource = circuit.source() == 0;
         boolean pinSense = circuit.sense() == 0;
         Drive drive = circuit.drive();
-        Sense sense = circuit.senseAt();
         double max = 0;
         double sum2 = 0;
         double maxDiag = 0;
@@ -247,7 +256,7 @@ final class NewtonSolve {
         double[] bitSum = bitShort ? new double[n] : null;
         double[] bitDiag = bitShort ? new double[n] : null;
         for (int i = 0; i < m; i++) {
-            int senses = sense.amplifiersAt(i, m);
+            int senses = amplifiersAt[i];
             double rowSum = 0;
             double rowDiag = 0;
             for (int j = 0; j < n; j++) {
@@ -255,10 +264,12 @@ final class NewtonSolve {
                 double d = u[k] - w[k];
                 double x = d / v0;
                 double e = Math.exp(x);
-                double gc = g[k] * 0.5 * (e + 1 / e);
-                double cell = g[k] * v0 * (Math.abs(x) < 0.25 ? Math.sinh(x) : 0.5 * (e - 1 / e));
+                double gc = g[k] * (0.5 * (e + 1 / e)); // g cosh(x)
+                double cell = g[k] * v0 * (Math.abs(x) < 0.25 ? Math.sinh(x) : 0.5 * (e - 1 / e)); // g v0 sinh(x)
+                cellCurrent[k] = cell;
+                slope[k] = gc;
                 columns[j] += cell;
-                int ends = drive.sourcesAt(j, n);
+                int ends = sourcesAt[j];
                 boolean uPinned = pinSource && (wordShort || ends > 0);
                 boolean wPinned = pinSense && (bitShort || senses > 0);
                 // Word-line node u(i,j).
@@ -269,14 +280,14 @@ final class NewtonSolve {
                     if (j > 0) {
                         f += gw * (u[k - 1] - u[k]);
                         diag += gw;
-                        if (pinSource && drive.sourcesAt(j - 1, n) > 0) {
+                        if (pinSource && sourcesAt[j - 1] > 0) {
                             b += gw * Math.abs(v[i]);
                         }
                     }
                     if (j + 1 < n) {
                         f += gw * (u[k + 1] - u[k]);
                         diag += gw;
-                        if (pinSource && drive.sourcesAt(j + 1, n) > 0) {
+                        if (pinSource && sourcesAt[j + 1] > 0) {
                             b += gw * Math.abs(v[i]);
                         }
                     }

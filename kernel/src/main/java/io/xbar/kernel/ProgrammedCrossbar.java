@@ -49,7 +49,36 @@ public final class ProgrammedCrossbar {
         }
         CellModel model = structure.cellModel();
         newton = model.isLinear() ? null
-                : new NewtonSolve(structure.withCellModel(CellModel.LINEAR), model, conductances.clone());
+                : new NewtonSolve(structure.withCellModel(CellModel.LINEAR), model, conductances.clone(), this);
+    }
+
+    /**
+     * Newton's linearized crossbar: {@code base}'s structure with the cells at {@code conductances}
+     * (linear cell model). On wired crossbars (multigrid) whose scaling holds, the new cells get their
+     * own fine operator and CG reuses {@code base}'s multigrid hierarchy as preconditioner
+     * ({@link MultigridMethod#withCells}); otherwise the crossbar is programmed in full.
+     */
+    static ProgrammedCrossbar linearized(ProgrammedCrossbar base, CrossbarSolver linear, double[] conductances) {
+        if (base != null && base.method instanceof MultigridMethod mg) {
+            Scaling s = Scaling.of(base.rows, base.cols, linear.circuit(), conductances, base.scaling.exponent());
+            if (s.exponent() == base.scaling.exponent()) {
+                return new ProgrammedCrossbar(linear, s, mg.withCells(s.cells()));
+            }
+        }
+        return new ProgrammedCrossbar(linear, conductances);
+    }
+
+    private ProgrammedCrossbar(CrossbarSolver structure, Scaling scaling, NodalMethod<?> method) {
+        if (!structure.cellModel().isLinear()) {
+            throw new IllegalArgumentException("a linearized crossbar has linear cells");
+        }
+        this.structure = structure;
+        this.rows = structure.rows();
+        this.cols = structure.cols();
+        this.spare = (long) rows * cols <= KEEP_WORKSPACE_CELLS ? new AtomicReference<>() : null;
+        this.scaling = scaling;
+        this.method = method;
+        this.newton = null;
     }
 
     public int rows() {
