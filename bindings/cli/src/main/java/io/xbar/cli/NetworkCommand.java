@@ -9,17 +9,21 @@ import java.io.PrintStream;
  * ({@code bindings/network}) whose jars the launcher puts on the class path for this command only:
  * every other command starts without Spark. Without that module this command says so (exit 2).
  */
-final class NetworkCommand implements Command {
+public final class NetworkCommand implements Command {
     static final String IMPLEMENTATION = "io.xbar.network.NetworkStudyCommand";
+    /** The command's name and one-line summary, shared with its implementation. */
+    public static final String NAME = "network";
+    public static final String SUMMARY =
+            "whole-network study on Apache Spark: NF per layer and network over tiles, wires and mappings";
 
     @Override
     public String name() {
-        return "network";
+        return NAME;
     }
 
     @Override
     public String summary() {
-        return "whole-network study on Apache Spark: NF per layer and network over tiles, wires and mappings";
+        return SUMMARY;
     }
 
     @Override

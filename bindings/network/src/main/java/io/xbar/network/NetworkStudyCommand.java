@@ -51,12 +51,12 @@ public final class NetworkStudyCommand implements Command {
 
     @Override
     public String name() {
-        return "network";
+        return io.xbar.cli.NetworkCommand.NAME;
     }
 
     @Override
     public String summary() {
-        return "whole-network study on Apache Spark: NF per layer and network over tiles, wires and mappings";
+        return io.xbar.cli.NetworkCommand.SUMMARY;
     }
 
     @Override
