@@ -19,6 +19,11 @@ package io.xbar.kernel;
  */
 public interface LineKernels {
 
+    /** {@return the lines one step of the inner loops handles: the vector length, 1 for plain scalar code} */
+    default int lanes() {
+        return 1;
+    }
+
     /** {@code A = L D L^T} of every chain (setup; once per programmed crossbar). */
     void factor(int lines, int positions, int from, int to, double[] diag, double[] off,
                 double[] lower, double[] invPivot);
@@ -93,10 +98,21 @@ public interface LineKernels {
     /** Loads the Vector API implementation by name so this class never links the incubator module. */
     final class Holder {
         private static final String VECTOR = "io.xbar.kernel.VectorLineKernels";
-        static final LineKernels INSTANCE = choose(Tuning.get().scalar(), VECTOR,
-                reason -> Tuning.LOG.log(System.Logger.Level.WARNING, reason));
+        static final LineKernels INSTANCE = warming(choose(Tuning.get().scalar(), VECTOR,
+                reason -> Tuning.LOG.log(System.Logger.Level.WARNING, reason)), Tuning.get().coldTwin());
 
         private Holder() {
+        }
+
+        /**
+         * {@code kernels} behind {@link WarmingLineKernels} (its exact scalar twin takes most of the work
+         * until the JIT has compiled the vector code) when they are the Vector API ones and {@code coldTwin}.
+         */
+        static LineKernels warming(LineKernels kernels, boolean coldTwin) {
+            if (!coldTwin || !kernels.getClass().getName().equals(VECTOR)) {
+                return kernels;
+            }
+            return new WarmingLineKernels(kernels, new ScalarTwinKernels(kernels.lanes()));
         }
 
         /** A new Vector API implementation, or null when it cannot be loaded (for tests that compare the two). */

@@ -14,6 +14,11 @@ final class VectorLineKernels implements LineKernels {
     private static final LineKernels TAIL = ScalarLineKernels.INSTANCE;
 
     @Override
+    public int lanes() {
+        return S.length();
+    }
+
+    @Override
     public void factor(int lines, int positions, int from, int to, double[] diag, double[] off,
                        double[] lower, double[] invPivot) {
         int bound = from + S.loopBound(to - from);
@@ -134,7 +139,14 @@ final class VectorLineKernels implements LineKernels {
         for (; k < bound; k += S.length()) {
             acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // Lanes summed from lane 0 in this order, explicitly: C2 compiles reduceLanes(ADD) to a
+        // different order than the API's Java fallback, so a dot product changed in its last bits once
+        // compiled, and results depended on how warm the JVM was (issue 17).
+        DoubleVector acc = acc0.add(acc1);
+        double s = 0;
+        for (int j = 0; j < S.length(); j++) {
+            s += acc.lane(j);
+        }
         return s + TAIL.dot(a, b, bound, to);
     }
 

@@ -1,0 +1,238 @@
+// WarmingLineKernels: the Vector API kernels, with their exact scalar twin doing most of the work until they are compiled.
+package io.xbar.kernel;
+
+/**
+ * The line kernels a fresh JVM uses (issue 17). Until C2 has compiled a Vector API kernel, each of
+ * its vector operations runs the API's Java fallback, which allocates a box per operation and runs
+ * about a hundred times slower per element than scalar code: the first 256x256 solve of a fresh JVM
+ * took 2-4 s that way against 20-30 ms warm. Here every kernel starts <em>cold</em>: calls run on the
+ * {@link ScalarTwinKernels exact scalar twin}, and every {@link #PROBE_EVERY}th cold call hands the
+ * Vector API code a probe of {@link #PROBE_VECTORS} vectors' worth of its lines (the rest to the twin),
+ * so the JIT sees the vector code run and compiles it. Both parts of a probe are timed; once the
+ * vector part has run at most {@link #RATIO} times slower per element than the twin in
+ * {@link #CONFIRM} probes in a row (it is compiled: boxed code runs tens of times slower), the kernel
+ * turns <em>hot</em> and the Vector API code takes whole calls from then on.
+ *
+ * <p>The twin computes bit for bit what the vector code computes, and every element is computed once,
+ * by one of them, so no result depends on the split, the timing or the number of earlier calls
+ * ({@code ScalarTwinKernelsTest}). The reductions ({@code dot}, {@code maxAbs}) cannot be split without
+ * changing the summation order; they run the twin until the line solve turns hot.
+ * {@code -Dxbar.coldTwin=false} ({@link Tuning#coldTwin}) runs the Vector API code from the first call.
+ *
+ * <p>Thread-safe: the gates' counters are updated without locks; a lost update only delays a switch.
+ */
+final class WarmingLineKernels implements LineKernels {
+    /** The vector part may run this many times slower per element than the twin and still count as compiled. */
+    static final int RATIO = 2;
+    /** Probes in a row that must find the vector part compiled before its kernel turns hot. */
+    static final int CONFIRM = 3;
+    /** One cold call in this many is a probe. */
+    static final int PROBE_EVERY = 8;
+    /**
+     * Vectors' worth of lines a probe gives the Vector API code: two, so that its inner loops run more
+     * than once (code compiled from a profile of single trips could treat the loop branch as never taken).
+     */
+    static final int PROBE_VECTORS = 2;
+
+    private final LineKernels vector;
+    private final LineKernels twin;
+    private final int lanes;
+    private final Gate factorGate = new Gate();
+    private final Gate solveGate = new Gate();
+    private final Gate multiplyGate = new Gate();
+    private final Gate coupleGate = new Gate();
+    private final Gate axpyGate = new Gate();
+    private final Gate xpayGate = new Gate();
+    private final Gate transposeGate = new Gate();
+
+    WarmingLineKernels(LineKernels vector, LineKernels twin) {
+        if (vector.lanes() != twin.lanes()) {
+            throw new IllegalArgumentException("twin of " + twin.lanes() + " lanes for a vector of " + vector.lanes());
+        }
+        this.vector = vector;
+        this.twin = twin;
+        this.lanes = vector.lanes();
+    }
+
+    /** Whether every split kernel has turned hot (tests and diagnostics). */
+    boolean allHot() {
+        return factorGate.hot && solveGate.hot && multiplyGate.hot && coupleGate.hot && axpyGate.hot && xpayGate.hot
+                && transposeGate.hot;
+    }
+
+    /** Turns every kernel hot at once (tests: the hot path must give the cold path's results). */
+    void heat() {
+        for (Gate g : new Gate[] {factorGate, solveGate, multiplyGate, coupleGate, axpyGate, xpayGate, transposeGate}) {
+            g.hot = true;
+        }
+    }
+
+    /** Whether the line solve (and with it {@code dot} and {@code maxAbs}) has turned hot. */
+    boolean solveHot() {
+        return solveGate.hot;
+    }
+
+    /** One kernel's state: cold (split, timed) until the vector part proves compiled, then hot for good. */
+    private static final class Gate {
+        volatile boolean hot;
+        private int agreeing;
+        private int coldCalls;
+
+        /** Records a cold call: the vector part did {@code vWork} elements in {@code vNanos}, the twin the rest. */
+        void record(long vNanos, long vWork, long tNanos, long tWork) {
+            if (vNanos * tWork <= RATIO * tNanos * vWork) {
+                if (++agreeing >= CONFIRM) {
+                    hot = true;
+                }
+            } else {
+                agreeing = 0;
+            }
+        }
+    }
+
+    /**
+     * Lines (or elements) of a cold call over {@code count} that go to the vector part: a probe of
+     * {@link #PROBE_VECTORS} vectors (whole {@code unit}s) on every {@link #PROBE_EVERY}th cold call of
+     * {@code gate} when at least twice as many are left for the twin; otherwise 0 (all to the twin).
+     */
+    private int slice(Gate gate, int count, int unit) {
+        if (gate.coldCalls++ % PROBE_EVERY != 0) {
+            return 0;
+        }
+        int s = PROBE_VECTORS * Math.max(unit, lanes);
+        return count >= 3 * s ? s : 0;
+    }
+
+    @Override
+    public int lanes() {
+        return lanes;
+    }
+
+    @Override
+    public void factor(int lines, int positions, int from, int to, double[] diag, double[] off,
+                       double[] lower, double[] invPivot) {
+        int s = factorGate.hot ? -1 : slice(factorGate, to - from, 1);
+        if (s < 0) {
+            vector.factor(lines, positions, from, to, diag, off, lower, invPivot);
+        } else if (s == 0) {
+            twin.factor(lines, positions, from, to, diag, off, lower, invPivot);
+        } else {
+            long t0 = System.nanoTime();
+            vector.factor(lines, positions, from, from + s, diag, off, lower, invPivot);
+            long t1 = System.nanoTime();
+            twin.factor(lines, positions, from + s, to, diag, off, lower, invPivot);
+            factorGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        }
+    }
+
+    @Override
+    public void solve(int lines, int positions, int from, int to, double[] lower, double[] invPivot, double[] off,
+                      double[] x, int xOff) {
+        int s = solveGate.hot ? -1 : slice(solveGate, to - from, 1);
+        if (s < 0) {
+            vector.solve(lines, positions, from, to, lower, invPivot, off, x, xOff);
+        } else if (s == 0) {
+            twin.solve(lines, positions, from, to, lower, invPivot, off, x, xOff);
+        } else {
+            long t0 = System.nanoTime();
+            vector.solve(lines, positions, from, from + s, lower, invPivot, off, x, xOff);
+            long t1 = System.nanoTime();
+            twin.solve(lines, positions, from + s, to, lower, invPivot, off, x, xOff);
+            solveGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        }
+    }
+
+    @Override
+    public void multiply(int lines, int positions, int from, int to, double[] diag, double[] off,
+                         double[] x, int xOff, double[] y, int yOff) {
+        int s = multiplyGate.hot ? -1 : slice(multiplyGate, to - from, 1);
+        if (s < 0) {
+            vector.multiply(lines, positions, from, to, diag, off, x, xOff, y, yOff);
+        } else if (s == 0) {
+            twin.multiply(lines, positions, from, to, diag, off, x, xOff, y, yOff);
+        } else {
+            long t0 = System.nanoTime();
+            vector.multiply(lines, positions, from, from + s, diag, off, x, xOff, y, yOff);
+            long t1 = System.nanoTime();
+            twin.multiply(lines, positions, from + s, to, diag, off, x, xOff, y, yOff);
+            multiplyGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        }
+    }
+
+    @Override
+    public double dot(double[] a, double[] b, int from, int to) {
+        return solveGate.hot ? vector.dot(a, b, from, to) : twin.dot(a, b, from, to);
+    }
+
+    @Override
+    public double maxAbs(double[] a, int from, int to) {
+        return solveGate.hot ? vector.maxAbs(a, from, to) : twin.maxAbs(a, from, to);
+    }
+
+    @Override
+    public void axpy(double alpha, double[] x, double[] y, int from, int to) {
+        int s = axpyGate.hot ? -1 : slice(axpyGate, to - from, 1);
+        if (s < 0) {
+            vector.axpy(alpha, x, y, from, to);
+        } else if (s == 0) {
+            twin.axpy(alpha, x, y, from, to);
+        } else {
+            long t0 = System.nanoTime();
+            vector.axpy(alpha, x, y, from, from + s);
+            long t1 = System.nanoTime();
+            twin.axpy(alpha, x, y, from + s, to);
+            axpyGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        }
+    }
+
+    @Override
+    public void xpay(double[] x, double beta, double[] y, int from, int to) {
+        int s = xpayGate.hot ? -1 : slice(xpayGate, to - from, 1);
+        if (s < 0) {
+            vector.xpay(x, beta, y, from, to);
+        } else if (s == 0) {
+            twin.xpay(x, beta, y, from, to);
+        } else {
+            long t0 = System.nanoTime();
+            vector.xpay(x, beta, y, from, from + s);
+            long t1 = System.nanoTime();
+            twin.xpay(x, beta, y, from + s, to);
+            xpayGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        }
+    }
+
+    @Override
+    public void transpose(int rows, int cols, int rowFrom, int rowTo, double[] src, int srcOff, int srcStride,
+                          double[] dst, int dstOff, int dstStride) {
+        // Whole 8-row blocks to the vector part (its 8x8 transposes); both only copy, so any split is exact.
+        int s = transposeGate.hot ? -1 : slice(transposeGate, rowTo - rowFrom, 8);
+        if (s < 0) {
+            vector.transpose(rows, cols, rowFrom, rowTo, src, srcOff, srcStride, dst, dstOff, dstStride);
+        } else if (s == 0) {
+            twin.transpose(rows, cols, rowFrom, rowTo, src, srcOff, srcStride, dst, dstOff, dstStride);
+        } else {
+            long t0 = System.nanoTime();
+            vector.transpose(rows, cols, rowFrom, rowFrom + s, src, srcOff, srcStride, dst, dstOff, dstStride);
+            long t1 = System.nanoTime();
+            twin.transpose(rows, cols, rowFrom + s, rowTo, src, srcOff, srcStride, dst, dstOff, dstStride);
+            transposeGate.record(t1 - t0, s, System.nanoTime() - t1, rowTo - rowFrom - s);
+        }
+    }
+
+    @Override
+    public void couple(int count, double[] base, int bOff, double alpha, double[] c0, double[] c1, double[] c2,
+                       double[] c3, int c, double[] t, int p, int q, double[] y, int yOff) {
+        int s = coupleGate.hot ? -1 : slice(coupleGate, count, 1);
+        if (s < 0) {
+            vector.couple(count, base, bOff, alpha, c0, c1, c2, c3, c, t, p, q, y, yOff);
+        } else if (s == 0) {
+            twin.couple(count, base, bOff, alpha, c0, c1, c2, c3, c, t, p, q, y, yOff);
+        } else {
+            long t0 = System.nanoTime();
+            vector.couple(s, base, bOff, alpha, c0, c1, c2, c3, c, t, p, q, y, yOff);
+            long t1 = System.nanoTime();
+            twin.couple(count - s, base, bOff + s, alpha, c0, c1, c2, c3, c + s, t, p + s, q + s, y, yOff + s);
+            coupleGate.record(t1 - t0, s, System.nanoTime() - t1, count - s);
+        }
+    }
+}
