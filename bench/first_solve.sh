@@ -24,7 +24,7 @@ JAVA="${XBAR_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 export XBAR_CLASSPATH="$(ls bench/target/xbar-bench-*.jar | grep -v tests | head -n 1):bench/target/lib/*"
 load() { cut -d' ' -f1 /proc/loadavg; }
 IFS=';' read -r -a list <<< "$settings"
-[ "${settings: -1}" != ";" ] || list+=("")
+{ [ -n "$settings" ] && [ "${settings: -1}" != ";" ]; } || list+=("")
 for ((r = 0; r < reps; r++)); do
   for s in "${list[@]}"; do
     read -r -a opts <<< "$s"

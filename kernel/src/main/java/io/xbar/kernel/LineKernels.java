@@ -112,7 +112,8 @@ public interface LineKernels {
             if (!coldTwin || !kernels.getClass().getName().equals(VECTOR)) {
                 return kernels;
             }
-            return new WarmingLineKernels(kernels, new ScalarTwinKernels(kernels.lanes()));
+            // Linked only here, where the Vector API class has loaded.
+            return new WarmingLineKernels((VectorLineKernels) kernels, new ScalarTwinKernels(kernels.lanes()));
         }
 
         /** A new Vector API implementation, or null when it cannot be loaded (for tests that compare the two). */

@@ -93,24 +93,31 @@ final class ScalarTwinKernels implements LineKernels {
 
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
+        return dotFrom(new double[2 * lanes], a, b, from, to);
+    }
+
+    /**
+     * The vector dot product's arithmetic over {@code [from, to)}, starting from the accumulators in
+     * {@code acc} (lanes {@code 0..L-1} the first, {@code L..2L-1} the second), as after the vector
+     * code's pair loop ran up to {@code from} ({@code VectorLineKernels.accumulatePairs}).
+     */
+    double dotFrom(double[] acc, double[] a, double[] b, int from, int to) {
         int bound = bound(from, to);
-        double[] acc0 = new double[lanes];
-        double[] acc1 = new double[lanes];
         int k = from;
         for (; k + lanes < bound; k += 2 * lanes) {
             for (int j = 0; j < lanes; j++) {
-                acc0[j] = Math.fma(a[k + j], b[k + j], acc0[j]);
-                acc1[j] = Math.fma(a[k + lanes + j], b[k + lanes + j], acc1[j]);
+                acc[j] = Math.fma(a[k + j], b[k + j], acc[j]);
+                acc[lanes + j] = Math.fma(a[k + lanes + j], b[k + lanes + j], acc[lanes + j]);
             }
         }
         for (; k < bound; k += lanes) {
             for (int j = 0; j < lanes; j++) {
-                acc0[j] = Math.fma(a[k + j], b[k + j], acc0[j]);
+                acc[j] = Math.fma(a[k + j], b[k + j], acc[j]);
             }
         }
         double s = 0;
         for (int j = 0; j < lanes; j++) {
-            s += acc0[j] + acc1[j];
+            s += acc[j] + acc[lanes + j];
         }
         return s + TAIL.dot(a, b, bound, to);
     }

@@ -129,25 +129,45 @@ final class VectorLineKernels implements LineKernels {
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
         int bound = from + S.loopBound(to - from);
-        DoubleVector acc0 = DoubleVector.zero(S);
-        DoubleVector acc1 = DoubleVector.zero(S);
-        int k = from;
-        for (; k + S.length() < bound; k += 2 * S.length()) {
-            acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
-            acc1 = DoubleVector.fromArray(S, a, k + S.length()).fma(DoubleVector.fromArray(S, b, k + S.length()), acc1);
-        }
-        for (; k < bound; k += S.length()) {
+        int pairs = from + (bound - from) / (2 * S.length()) * (2 * S.length());
+        double[] acc = new double[2 * S.length()];
+        accumulatePairs(a, b, from, pairs, acc);
+        DoubleVector acc0 = DoubleVector.fromArray(S, acc, 0);
+        DoubleVector acc1 = DoubleVector.fromArray(S, acc, S.length());
+        for (int k = pairs; k < bound; k += S.length()) {
             acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
         }
         // Lanes summed from lane 0 in this order, explicitly: C2 compiles reduceLanes(ADD) to a
         // different order than the API's Java fallback, so a dot product changed in its last bits once
         // compiled, and results depended on how warm the JVM was (issue 17).
-        DoubleVector acc = acc0.add(acc1);
+        DoubleVector sum = acc0.add(acc1);
         double s = 0;
         for (int j = 0; j < S.length(); j++) {
-            s += acc.lane(j);
+            s += sum.lane(j);
         }
         return s + TAIL.dot(a, b, bound, to);
+    }
+
+    /**
+     * The pair loop of {@link #dot}: two accumulators of one vector each, held in {@code acc} (lanes
+     * {@code 0..L-1} and {@code L..2L-1}), updated over {@code [from, to)}, a whole number of pairs of
+     * vectors. {@link WarmingLineKernels} hands a cold dot's first pairs to this and the rest to the
+     * twin ({@link ScalarTwinKernels#dotFrom}), which continues from the same accumulators.
+     */
+    static void accumulatePairs(double[] a, double[] b, int from, int to, double[] acc) {
+        DoubleVector acc0 = DoubleVector.fromArray(S, acc, 0);
+        DoubleVector acc1 = DoubleVector.fromArray(S, acc, S.length());
+        for (int k = from; k < to; k += 2 * S.length()) {
+            acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
+            acc1 = DoubleVector.fromArray(S, a, k + S.length()).fma(DoubleVector.fromArray(S, b, k + S.length()), acc1);
+        }
+        acc0.intoArray(acc, 0);
+        acc1.intoArray(acc, S.length());
+    }
+
+    /** {@link #accumulatePairs} through an instance (the warming kernels hold this class as a {@link LineKernels}). */
+    void dotPairs(double[] a, double[] b, int from, int to, double[] acc) {
+        accumulatePairs(a, b, from, to, acc);
     }
 
     @Override

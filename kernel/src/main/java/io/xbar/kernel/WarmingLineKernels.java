@@ -15,8 +15,9 @@ package io.xbar.kernel;
  *
  * <p>The twin computes bit for bit what the vector code computes, and every element is computed once,
  * by one of them, so no result depends on the split, the timing or the number of earlier calls
- * ({@code ScalarTwinKernelsTest}). The reductions ({@code dot}, {@code maxAbs}) cannot be split without
- * changing the summation order; they run the twin until the line solve turns hot.
+ * ({@code ScalarTwinKernelsTest}). A dot product's probe hands the vector code the first pairs of
+ * vectors of the sum and the twin continues from its accumulators, so the summation order stays the
+ * vector code's.
  * {@code -Dxbar.coldTwin=false} ({@link Tuning#coldTwin}) runs the Vector API code from the first call.
  *
  * <p>Thread-safe: the gates' counters are updated without locks; a lost update only delays a switch.
@@ -34,8 +35,8 @@ final class WarmingLineKernels implements LineKernels {
      */
     static final int PROBE_VECTORS = 2;
 
-    private final LineKernels vector;
-    private final LineKernels twin;
+    private final VectorLineKernels vector;
+    private final ScalarTwinKernels twin;
     private final int lanes;
     private final Gate factorGate = new Gate();
     private final Gate solveGate = new Gate();
@@ -44,8 +45,10 @@ final class WarmingLineKernels implements LineKernels {
     private final Gate axpyGate = new Gate();
     private final Gate xpayGate = new Gate();
     private final Gate transposeGate = new Gate();
+    private final Gate dotGate = new Gate();
+    private final Gate maxGate = new Gate();
 
-    WarmingLineKernels(LineKernels vector, LineKernels twin) {
+    WarmingLineKernels(VectorLineKernels vector, ScalarTwinKernels twin) {
         if (vector.lanes() != twin.lanes()) {
             throw new IllegalArgumentException("twin of " + twin.lanes() + " lanes for a vector of " + vector.lanes());
         }
@@ -57,17 +60,18 @@ final class WarmingLineKernels implements LineKernels {
     /** Whether every split kernel has turned hot (tests and diagnostics). */
     boolean allHot() {
         return factorGate.hot && solveGate.hot && multiplyGate.hot && coupleGate.hot && axpyGate.hot && xpayGate.hot
-                && transposeGate.hot;
+                && transposeGate.hot && dotGate.hot && maxGate.hot;
     }
 
     /** Turns every kernel hot at once (tests: the hot path must give the cold path's results). */
     void heat() {
-        for (Gate g : new Gate[] {factorGate, solveGate, multiplyGate, coupleGate, axpyGate, xpayGate, transposeGate}) {
+        for (Gate g : new Gate[] {factorGate, solveGate, multiplyGate, coupleGate, axpyGate, xpayGate, transposeGate, dotGate,
+            maxGate}) {
             g.hot = true;
         }
     }
 
-    /** Whether the line solve (and with it {@code dot} and {@code maxAbs}) has turned hot. */
+    /** Whether the line solve has turned hot. */
     boolean solveHot() {
         return solveGate.hot;
     }
@@ -161,12 +165,37 @@ final class WarmingLineKernels implements LineKernels {
 
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
-        return solveGate.hot ? vector.dot(a, b, from, to) : twin.dot(a, b, from, to);
+        // A probe gives the vector code the first pairs of vectors of the sum; the twin continues from
+        // its accumulators, so the summation order is the vector code's whoever runs which part.
+        int s = dotGate.hot ? -1 : slice(dotGate, to - from, 2 * lanes);
+        if (s < 0) {
+            return vector.dot(a, b, from, to);
+        } else if (s == 0) {
+            return twin.dot(a, b, from, to);
+        }
+        double[] acc = new double[2 * lanes];
+        long t0 = System.nanoTime();
+        vector.dotPairs(a, b, from, from + s, acc);
+        long t1 = System.nanoTime();
+        double d = twin.dotFrom(acc, a, b, from + s, to);
+        dotGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        return d;
     }
 
     @Override
     public double maxAbs(double[] a, int from, int to) {
-        return solveGate.hot ? vector.maxAbs(a, from, to) : twin.maxAbs(a, from, to);
+        int s = maxGate.hot ? -1 : slice(maxGate, to - from, 1);
+        if (s < 0) {
+            return vector.maxAbs(a, from, to);
+        } else if (s == 0) {
+            return twin.maxAbs(a, from, to);
+        }
+        long t0 = System.nanoTime();
+        double m = vector.maxAbs(a, from, from + s);
+        long t1 = System.nanoTime();
+        m = Math.max(m, twin.maxAbs(a, from + s, to)); // a maximum is exact in any split
+        maxGate.record(t1 - t0, s, System.nanoTime() - t1, to - from - s);
+        return m;
     }
 
     @Override

@@ -15,11 +15,11 @@ class ScalarTwinKernelsTest {
     private static final int[] LINES = {1, 3, 8, 9, 16, 17, 31, 48, 97, 256};
     private static final int[] POSITIONS = {1, 2, 5, 33};
 
-    private static LineKernels vector() {
-        return LineKernels.Holder.vectorOrNull();
+    private static VectorLineKernels vector() {
+        return (VectorLineKernels) LineKernels.Holder.vectorOrNull();
     }
 
-    private static LineKernels twin() {
+    private static ScalarTwinKernels twin() {
         return new ScalarTwinKernels(vector().lanes());
     }
 
