@@ -6,11 +6,12 @@ package io.xbar.kernel;
  * its vector operations runs the API's Java fallback, which allocates a box per operation and runs
  * about a hundred times slower per element than scalar code: the first 256x256 solve of a fresh JVM
  * took 2-4 s that way against 20-30 ms warm. Here every kernel starts <em>cold</em>: calls run on the
- * {@link ScalarTwinKernels exact scalar twin}, and every {@link #PROBE_EVERY}th cold call hands the
- * Vector API code a probe of {@link #PROBE_VECTORS} vectors' worth of its lines (the rest to the twin),
- * so the JIT sees the vector code run and compiles it. Both parts of a probe are timed; once the
- * vector part has run at most {@link #RATIO} times slower per element than the twin in
- * {@link #CONFIRM} probes in a row (it is compiled: boxed code runs tens of times slower), the kernel
+ * {@link ScalarTwinKernels exact scalar twin}, and cold calls (every {@link #PROBE_EVERY_SOLVE}th of the
+ * line solve, every one of the other kernels) hand the Vector API code a probe of a few vectors' worth
+ * of their lines or elements (the rest to the twin), so the JIT sees the vector code run and compiles
+ * it. Both parts of a probe are timed; once the vector part has run at most {@link #RATIO} times
+ * slower than the twin's pace (plus {@link #SLACK_NANOS}) in {@link #CONFIRM} probes in a row (it is
+ * compiled: boxed code runs about a hundred times slower), the kernel
  * turns <em>hot</em> and the Vector API code takes whole calls from then on.
  *
  * <p>The twin computes bit for bit what the vector code computes, and every element is computed once,
@@ -24,16 +25,25 @@ package io.xbar.kernel;
  */
 final class WarmingLineKernels implements LineKernels {
     /** The vector part may run this many times slower per element than the twin and still count as compiled. */
-    static final int RATIO = 2;
+    static final int RATIO = 4;
     /** Probes in a row that must find the vector part compiled before its kernel turns hot. */
     static final int CONFIRM = 3;
-    /** One cold call in this many is a probe. */
-    static final int PROBE_EVERY = 8;
+    /** Nanoseconds a probe may take beyond {@link #RATIO} times the twin's pace (timer and call overhead). */
+    static final long SLACK_NANOS = 250;
     /**
-     * Vectors' worth of lines a probe gives the Vector API code: two, so that its inner loops run more
-     * than once (code compiled from a profile of single trips could treat the loop branch as never taken).
+     * One cold call of the line solve in this many is a probe (its probes cost most: the line solve is
+     * the most frequent kernel and a probe's boxed vector operations run about a hundred times slower
+     * than the twin); every cold call of the other kernels is one.
+     */
+    static final int PROBE_EVERY_SOLVE = 8;
+    /**
+     * Vectors' worth of lines a line kernel's probe gives the Vector API code: two, so that its inner
+     * loops run more than once (code compiled from a profile of single trips could treat the loop
+     * branch as never taken).
      */
     static final int PROBE_VECTORS = 2;
+    /** Vectors' worth of elements an elementwise kernel's probe ({@code axpy}, {@code xpay}, {@code dot}, {@code maxAbs}) gives it. */
+    static final int PROBE_VECTORS_ELEMENTWISE = 8;
 
     private final VectorLineKernels vector;
     private final ScalarTwinKernels twin;
@@ -81,10 +91,25 @@ final class WarmingLineKernels implements LineKernels {
         volatile boolean hot;
         private int agreeing;
         private int coldCalls;
+        /** Diagnostics: probes so far, the last probe's nanoseconds and the twin's for the same work. */
+        private long probes;
+        private long lastProbeNanos;
+        private double lastTwinNanos;
+
+        @Override
+        public String toString() {
+            return (hot ? "hot" : "cold") + " after " + coldCalls + " cold calls, " + probes + " probes (last "
+                    + lastProbeNanos + " ns, twin " + Math.round(lastTwinNanos) + " ns)";
+        }
 
         /** Records a cold call: the vector part did {@code vWork} elements in {@code vNanos}, the twin the rest. */
         void record(long vNanos, long vWork, long tNanos, long tWork) {
-            if (vNanos * tWork <= RATIO * tNanos * vWork) {
+            // The twin's time for the probe's work, doubled, plus a fixed allowance for the timer and
+            // the call: a small compiled probe takes tens of nanoseconds, a boxed one microseconds.
+            probes++;
+            lastProbeNanos = vNanos;
+            lastTwinNanos = tNanos * (double) vWork / tWork;
+            if (vNanos <= RATIO * tNanos * (double) vWork / tWork + SLACK_NANOS) {
                 if (++agreeing >= CONFIRM) {
                     hot = true;
                 }
@@ -96,15 +121,33 @@ final class WarmingLineKernels implements LineKernels {
 
     /**
      * Lines (or elements) of a cold call over {@code count} that go to the vector part: a probe of
-     * {@link #PROBE_VECTORS} vectors (whole {@code unit}s) on every {@link #PROBE_EVERY}th cold call of
-     * {@code gate} when at least twice as many are left for the twin; otherwise 0 (all to the twin).
+     * {@code vectors} vectors (whole {@code unit}s) on every {@code every}th cold call of {@code gate}
+     * when at least twice as many are left for the twin; otherwise 0 (all to the twin).
      */
-    private int slice(Gate gate, int count, int unit) {
-        if (gate.coldCalls++ % PROBE_EVERY != 0) {
+    private int slice(Gate gate, int count, int unit, int vectors, int every) {
+        if (gate.coldCalls++ % every != 0) {
             return 0;
         }
-        int s = PROBE_VECTORS * Math.max(unit, lanes);
+        int step = Math.max(unit, lanes);
+        int s = vectors * step;
         return count >= 3 * s ? s : 0;
+    }
+
+    /**
+     * An elementwise kernel's probe: a 32nd of the range (whole {@code unit}s), at least
+     * {@link #PROBE_VECTORS_ELEMENTWISE} vectors. These kernels run a few times per solve over all
+     * nodes; a probe long enough to reach the JIT's loop thresholds within a few calls costs less than
+     * the thousands of short probes the JIT would otherwise need.
+     */
+    private int sliceElementwise(Gate gate, int count, int unit) {
+        gate.coldCalls++;
+        int step = Math.max(unit, lanes);
+        int s = Math.max(PROBE_VECTORS_ELEMENTWISE * lanes, count / 32 / step * step);
+        return count >= 3 * s ? s : 0;
+    }
+
+    private int slice(Gate gate, int count, int unit) {
+        return slice(gate, count, unit, PROBE_VECTORS, 1);
     }
 
     @Override
@@ -132,7 +175,7 @@ final class WarmingLineKernels implements LineKernels {
     @Override
     public void solve(int lines, int positions, int from, int to, double[] lower, double[] invPivot, double[] off,
                       double[] x, int xOff) {
-        int s = solveGate.hot ? -1 : slice(solveGate, to - from, 1);
+        int s = solveGate.hot ? -1 : slice(solveGate, to - from, 1, PROBE_VECTORS, PROBE_EVERY_SOLVE);
         if (s < 0) {
             vector.solve(lines, positions, from, to, lower, invPivot, off, x, xOff);
         } else if (s == 0) {
@@ -167,7 +210,7 @@ final class WarmingLineKernels implements LineKernels {
     public double dot(double[] a, double[] b, int from, int to) {
         // A probe gives the vector code the first pairs of vectors of the sum; the twin continues from
         // its accumulators, so the summation order is the vector code's whoever runs which part.
-        int s = dotGate.hot ? -1 : slice(dotGate, to - from, 2 * lanes);
+        int s = dotGate.hot ? -1 : sliceElementwise(dotGate, to - from, 2 * lanes);
         if (s < 0) {
             return vector.dot(a, b, from, to);
         } else if (s == 0) {
@@ -184,7 +227,7 @@ final class WarmingLineKernels implements LineKernels {
 
     @Override
     public double maxAbs(double[] a, int from, int to) {
-        int s = maxGate.hot ? -1 : slice(maxGate, to - from, 1);
+        int s = maxGate.hot ? -1 : sliceElementwise(maxGate, to - from, 1);
         if (s < 0) {
             return vector.maxAbs(a, from, to);
         } else if (s == 0) {
@@ -200,7 +243,7 @@ final class WarmingLineKernels implements LineKernels {
 
     @Override
     public void axpy(double alpha, double[] x, double[] y, int from, int to) {
-        int s = axpyGate.hot ? -1 : slice(axpyGate, to - from, 1);
+        int s = axpyGate.hot ? -1 : sliceElementwise(axpyGate, to - from, 1);
         if (s < 0) {
             vector.axpy(alpha, x, y, from, to);
         } else if (s == 0) {
@@ -216,7 +259,7 @@ final class WarmingLineKernels implements LineKernels {
 
     @Override
     public void xpay(double[] x, double beta, double[] y, int from, int to) {
-        int s = xpayGate.hot ? -1 : slice(xpayGate, to - from, 1);
+        int s = xpayGate.hot ? -1 : sliceElementwise(xpayGate, to - from, 1);
         if (s < 0) {
             vector.xpay(x, beta, y, from, to);
         } else if (s == 0) {
