@@ -15,9 +15,9 @@ package io.xbar.kernel;
  * <p>Two implementations: {@link ScalarLineKernels} (always available) and a Vector API twin
  * loaded by name when the incubator module is present (otherwise the fallback to scalar is logged
  * once, with its reason); {@code -Dxbar.scalar=true} ({@link Tuning#scalar}) forces scalar.
- * Tests hold the two equal. A fresh JVM runs the vector code behind {@link WarmingLineKernels}, whose
- * {@link ScalarTwinKernels exact scalar twin} takes the calls until the JIT has compiled the vector
- * code (bit-identical results either way).
+ * Tests hold the two equal. With {@code -Dxbar.coldTwin=true} the vector code runs behind
+ * {@link WarmingLineKernels}, whose {@link ScalarTwinKernels exact scalar twin} takes the calls until
+ * the JIT has compiled the vector code (bit-identical results either way).
  */
 public interface LineKernels {
 

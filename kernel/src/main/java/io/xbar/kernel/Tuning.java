@@ -27,7 +27,7 @@ import java.util.function.Function;
  *   <tr><td>{@code xbar.nd.wide}</td><td>1024</td><td>{@link #nestedWideMerge}</td></tr>
  *   <tr><td>{@code xbar.transfer.blasThreads}</td><td>false</td><td>{@link #transferBlasThreads}</td></tr>
  *   <tr><td>{@code xbar.transfer.method}</td><td>auto</td><td>{@link #transferMethod}</td></tr>
- *   <tr><td>{@code xbar.coldTwin}</td><td>true</td><td>{@link #coldTwin}</td></tr>
+ *   <tr><td>{@code xbar.coldTwin}</td><td>false</td><td>{@link #coldTwin}</td></tr>
  * </table>
  *
  * @param threads             worker threads of the kernel's one parallelism mechanism (a fork-join
@@ -54,7 +54,8 @@ import java.util.function.Function;
  * @param transferMethod      force the transfer-matrix method ({@code auto}, {@code nested}, {@code sweep})
  * @param coldTwin            until the JIT has compiled a Vector API line kernel, most of its work runs
  *                            on its exact scalar twin ({@link WarmingLineKernels}; same results bit for
- *                            bit); false runs the Vector API code from the first call
+ *                            bit; a faster first solve, full speed later); false (the default) runs the
+ *                            Vector API code from the first call
  */
 public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoothingSweeps, int cycleIndex,
                      int cycleFromLevel, double refineDrop, boolean trace, int nestedLeaf, int nestedWideMerge,
@@ -62,7 +63,7 @@ public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoot
 
     /** The defaults, whatever the system properties say. */
     public static final Tuning DEFAULT = new Tuning(Runtime.getRuntime().availableProcessors(), false, 1 << 17, 0, 2,
-            2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO, true);
+            2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO, false);
 
     static final System.Logger LOG = System.getLogger("io.xbar.kernel");
 

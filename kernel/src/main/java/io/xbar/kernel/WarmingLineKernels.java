@@ -2,7 +2,9 @@
 package io.xbar.kernel;
 
 /**
- * The line kernels a fresh JVM uses (issue 17). Until C2 has compiled a Vector API kernel, each of
+ * The line kernels of a fresh JVM with {@code -Dxbar.coldTwin=true} (issue 17; not the default: the
+ * first solve runs about 1.5-2x faster, but the probes below keep the vector code boxed for more
+ * calls, so full speed comes later than without; docs/performance.md). Until C2 has compiled a Vector API kernel, each of
  * its vector operations runs the API's Java fallback, which allocates a box per operation and runs
  * about a hundred times slower per element than scalar code: the first 256x256 solve of a fresh JVM
  * took 2-4 s that way against 20-30 ms warm. Here every kernel starts <em>cold</em>: calls run on the
@@ -19,9 +21,9 @@ package io.xbar.kernel;
  * ({@code ScalarTwinKernelsTest}). A dot product's probe hands the vector code the first pairs of
  * vectors of the sum and the twin continues from its accumulators, so the summation order stays the
  * vector code's.
- * {@code -Dxbar.coldTwin=false} ({@link Tuning#coldTwin}) runs the Vector API code from the first call.
  *
- * <p>Thread-safe: the gates' counters are updated without locks; a lost update only delays a switch.
+ * <p>Thread-safe: the gates' flags and counters are plain fields updated without locks; a lost or
+ * late update only delays a switch, and either side computes the same results.
  */
 final class WarmingLineKernels implements LineKernels {
     /** The vector part may run this many times slower per element than the twin and still count as compiled. */
@@ -88,7 +90,12 @@ final class WarmingLineKernels implements LineKernels {
 
     /** One kernel's state: cold (split, timed) until the vector part proves compiled, then hot for good. */
     private static final class Gate {
-        volatile boolean hot;
+        /**
+         * Not volatile: read on every kernel call (the coupling stencil calls once per line), where a
+         * volatile load would keep the JIT from moving loads across it; a thread that sees the switch
+         * late only runs the twin a little longer, with the same results.
+         */
+        boolean hot;
         private int agreeing;
         private int coldCalls;
         /** Diagnostics: probes so far, the last probe's nanoseconds and the twin's for the same work. */

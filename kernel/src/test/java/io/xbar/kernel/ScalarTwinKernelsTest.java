@@ -122,8 +122,9 @@ class ScalarTwinKernelsTest {
     }
 
     @Test
-    void aFreshJvmUsesTheWarmingKernelsUnlessTold() {
-        assertInstanceOf(WarmingLineKernels.class, LineKernels.get());
+    void theWarmingKernelsAreOptIn() {
+        assertEquals(VectorLineKernels.class, LineKernels.get().getClass()); // surefire sets no xbar.coldTwin
+        assertEquals(false, Tuning.DEFAULT.coldTwin());
         LineKernels v = vector();
         assertInstanceOf(WarmingLineKernels.class, LineKernels.Holder.warming(v, true));
         assertEquals(v, LineKernels.Holder.warming(v, false));
