@@ -121,21 +121,34 @@ final class VectorLineKernels implements LineKernels {
         }
     }
 
+    /**
+     * The lane layout of {@link ScalarLineKernels#dot}: eight partial sums, as one 8-lane vector or
+     * two 4-lane vectors, added in its fixed order ({@link ScalarLineKernels#sumLanes}); never
+     * {@code reduceLanes}, whose order is unspecified and differs between the interpreter and C2.
+     */
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
-        int bound = from + S.loopBound(to - from);
-        DoubleVector acc0 = DoubleVector.zero(S);
-        DoubleVector acc1 = DoubleVector.zero(S);
+        double[] lanes = new double[ScalarLineKernels.DOT_LANES];
         int k = from;
-        for (; k + S.length() < bound; k += 2 * S.length()) {
-            acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
-            acc1 = DoubleVector.fromArray(S, a, k + S.length()).fma(DoubleVector.fromArray(S, b, k + S.length()), acc1);
+        if (S.length() == 8) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; k + 7 < to; k += 8) {
+                acc = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc);
+            }
+            acc.intoArray(lanes, 0);
+        } else if (S.length() == 4) {
+            DoubleVector acc0 = DoubleVector.zero(S);
+            DoubleVector acc1 = DoubleVector.zero(S);
+            for (; k + 7 < to; k += 8) {
+                acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
+                acc1 = DoubleVector.fromArray(S, a, k + 4).fma(DoubleVector.fromArray(S, b, k + 4), acc1);
+            }
+            acc0.intoArray(lanes, 0);
+            acc1.intoArray(lanes, 4);
+        } else {
+            return TAIL.dot(a, b, from, to);
         }
-        for (; k < bound; k += S.length()) {
-            acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
-        }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        return s + TAIL.dot(a, b, bound, to);
+        return ScalarLineKernels.dotTail(a, b, k, to, lanes);
     }
 
     @Override

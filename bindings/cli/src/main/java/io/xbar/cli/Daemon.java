@@ -204,7 +204,9 @@ public final class Daemon {
     private void run() throws IOException {
         log("starting: key " + key + ", idle " + idleMillis / 1000 + " s, java " + Runtime.version()
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
-        Main.oneShotDefaults();
+        // The Vector API line kernels (unless XBAR_JAVA_OPTS chose): the daemon is warm, where they are
+        // the faster ones, and they round exactly as the scalar twins of a plain run (LineKernels), so a
+        // command writes the same bytes either way.
         Files.writeString(dir.resolve(id + ".pid"), ProcessHandle.current().pid() + "\n");
         // Stopped at any time (SIGTERM from `xbar daemon stop` during the warm-up, too): its files go with it.
         Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles, "xbar-daemon-files"));
