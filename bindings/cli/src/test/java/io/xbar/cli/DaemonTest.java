@@ -403,6 +403,36 @@ class DaemonTest {
     }
 
     @Test
+    void aJarReplacedUnderARunningDaemonMakesItLeave() throws Exception {
+        startDaemon(Map.of());
+        long old = daemonPid();
+        Path w = workDir("w");
+        // A jar of its class path changes while the build token stays (a jar rewritten in place, older
+        // than the stamp): the daemon cannot trust its class loader any more and must not serve.
+        Path jar = root.resolve("bindings/cli/target/xbar-cli-0-test.jar");
+        long stamp = Files.getLastModifiedTime(root.resolve("bindings/cli/target/.xbar-built")).toMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(stamp - 3_600_000));
+        Run r = xbar(Map.of(), w, null, "solve", "--conductances", "G.npy", "--inputs", "V.npy", "--out", "I.npy");
+        assertEquals(0, r.status(), r.errText());
+        assertTrue(Files.isRegularFile(w.resolve("I.npy")), "the command ran (plainly)");
+        assertTrue(ProcessHandle.of(old).map(p -> {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }).orElse(true), "the daemon whose class path changed left");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (socket() == null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        noteDaemon();
+        assertNotNull(socket(), "a new daemon listens");
+        assertNotEquals(old, daemonPid());
+    }
+
+    @Test
     void aDeadOrStalledDaemonNeverBlocksACommand() throws Exception {
         startDaemon(Map.of());
         Path w = workDir("w");
