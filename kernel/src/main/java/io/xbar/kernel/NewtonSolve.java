@@ -32,8 +32,11 @@ final class NewtonSolve {
     private static final boolean TRACE = Tuning.get().trace();
     /**
      * Largest relative change of a cell's differential conductance for which the programmed
-     * linearized crossbar is kept (a chord step: its error shrinks by about this factor per step,
-     * at the cost of one warm-started solve instead of a new programming and a solve).
+     * linearized crossbar may be kept (a chord step: its error shrinks by about this factor per step,
+     * at the cost of one warm-started solve instead of a new programming and a solve). A chord step is
+     * taken only when that factor brings the residual to the stopping rule's bounds in this one step:
+     * otherwise a Newton step (quadratic) gets there in fewer steps, and reprogramming in place
+     * ({@link MultigridMethod#reprogram}) costs less than a residual pass and a CG iteration.
      */
     static final double DRIFT = 0.02;
     /** A chord step must shrink the largest KCL imbalance by this factor, else the next step reprograms. */
@@ -52,6 +55,9 @@ final class NewtonSolve {
     private final int[] sourcesAt;
     private final int[] amplifiersAt;
     private final LineKernels kernels;
+    /** The linearized crossbar of the last solve, kept for the next (up to {@link ProgrammedCrossbar#KEEP_WORKSPACE_CELLS} cells). */
+    private final java.util.concurrent.atomic.AtomicReference<ProgrammedCrossbar> retired =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param linear the same structure with the linear cell model: programs the linearized crossbars
@@ -103,6 +109,9 @@ final class NewtonSolve {
         double[] tw = new double[mn];
         double[] gd = new double[mn];
         ProgrammedCrossbar linearized = null;
+        // A small crossbar's last linearized crossbar, reprogrammed in place by this solve (null when
+        // another solve holds it, or for large crossbars, whose fine level is not kept between solves).
+        ProgrammedCrossbar recycled = retired.getAndSet(null);
         boolean lastStepGood = true;
         int programmings = 0;
         double[] source = new double[mn];
@@ -160,8 +169,10 @@ final class NewtonSolve {
                 System.err.printf("newton %d scaled=%.3e max=%.3e%n", newton, kcl.scaled, kcl.max);
             }
             // The linearized crossbar at the iterate: reprogrammed with the differential conductances
-            // when they moved by more than DRIFT since it was programmed (or the last step fell short),
-            // else kept (a chord step: same matrix, sources from the current iterate).
+            // unless they moved by at most DRIFT since it was programmed and the chord step is expected
+            // to meet the stopping rule at once (its error shrinks by about the drift), else kept (a
+            // chord step: same matrix, sources from the current iterate). After a step that fell
+            // short, always reprogrammed. Which step is taken never changes the stopping rule.
             double drift = 0;
             if (linearized != null) {
                 for (int k = 0; k < mn; k++) {
@@ -170,11 +181,20 @@ final class NewtonSolve {
                     }
                 }
             }
-            boolean reprogram = linearized == null || drift > DRIFT || !lastStepGood;
+            boolean chordFinishes = drift * kcl.max <= options.currentTolerance() * currentScale
+                    && drift * kcl.scaled <= options.tolerance();
+            boolean reprogram = linearized == null || drift > DRIFT || !chordFinishes || !lastStepGood;
             long t0 = System.nanoTime();
             if (reprogram) {
                 System.arraycopy(slope, 0, gd, 0, mn);
-                linearized = ProgrammedCrossbar.linearized(owner, linear, gd);
+                // The previous linearized crossbar (of this solve, or kept from the last one) is rebuilt in place.
+                ProgrammedCrossbar previous = linearized != null ? linearized : recycled;
+                linearized = ProgrammedCrossbar.linearized(owner, linear, gd, previous);
+                recycled = null;
+                if (TRACE) {
+                    System.err.printf("newton %d linearized crossbar %s%n", newton,
+                            previous == null ? "built" : "rebuilt in place");
+                }
                 programmings++;
             }
             for (int k = 0; k < mn; k++) {
@@ -243,6 +263,9 @@ final class NewtonSolve {
                 // Converged as far as double precision allows (the same floor rule as CG's).
                 break;
             }
+        }
+        if ((long) mn <= ProgrammedCrossbar.KEEP_WORKSPACE_CELLS) {
+            retired.set(linearized != null ? linearized : recycled);
         }
         return new Solution(currents, kcl.scaled, iterations, nodeVoltages ? u : null, nodeVoltages ? w : null);
     }
