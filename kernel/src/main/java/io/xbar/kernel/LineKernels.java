@@ -42,8 +42,9 @@ public interface LineKernels {
      * {@code x = (u[k] - w[k]) / v0}, {@code current[k] = g[k] v0 sinh(x)} and
      * {@code slope[k] = g[k] cosh(x)}, both from one {@code e^x}; {@code sinh} is {@link #sinhSeries}
      * for {@code |x| < } {@link #SINH_SERIES_BELOW}, else {@code (e^x - e^-x) / 2}. Within a few ulps of
-     * {@code Math.sinh} and {@code Math.cosh}; the Vector API twin's {@code e^x} may differ from
-     * {@code Math.exp} by an ulp.
+     * {@code Math.sinh} and {@code Math.cosh}. Both twins take {@code e^x} from {@code Math.exp} and
+     * give the same bits (the Vector API's {@code EXP} is not used: it differs from {@code Math.exp} by
+     * an ulp, and only once compiled, so results would depend on the JIT's state).
      */
     void sinhCells(double[] u, double[] w, double[] g, double v0, double[] current, double[] slope, int from, int to);
 
