@@ -130,6 +130,17 @@ final class GridLevel {
     }
 
     /**
+     * After new cells on a finest level that was {@link #finish}ed ({@link MultigridMethod#reprogram}: new
+     * diagonals and {@code cross[0]}, the same pinned nodes and chains): the w-side couplings and the
+     * line factors again, as {@link #finish} computes them.
+     */
+    void refactor() {
+        kernels.transpose(n, m, 0, n, cross[0], 0, m, crossT[0], 0, n);
+        kernels.factor(m, n, 0, m, uDiag, uOff, uLower, uInvPivot);
+        kernels.factor(n, m, 0, n, wDiag, wOff, wLower, wInvPivot);
+    }
+
+    /**
      * Pinned nodes must be decoupled identity rows: no chain or cross coupling touches them.
      * {@link Multigrid}'s restriction and prolongation rely on it (they skip no pinned node: the
      * residual is exactly zero there, and a prolonged correction is overwritten by the next line

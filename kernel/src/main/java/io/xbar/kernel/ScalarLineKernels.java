@@ -121,6 +121,19 @@ final class ScalarLineKernels implements LineKernels {
     }
 
     @Override
+    public void sinhCells(double[] u, double[] w, double[] g, double v0, double[] current, double[] slope, int from,
+                          int to) {
+        for (int k = from; k < to; k++) {
+            double x = (u[k] - w[k]) / v0;
+            double e = Math.exp(x);
+            double ie = 1 / e;
+            slope[k] = g[k] * (0.5 * (e + ie));
+            double sh = Math.abs(x) < SINH_SERIES_BELOW ? LineKernels.sinhSeries(x) : 0.5 * (e - ie);
+            current[k] = g[k] * v0 * sh;
+        }
+    }
+
+    @Override
     public void axpy(double alpha, double[] x, double[] y, int from, int to) {
         for (int k = from; k < to; k++) {
             y[k] = Math.fma(alpha, x[k], y[k]);

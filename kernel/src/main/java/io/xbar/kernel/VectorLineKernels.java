@@ -162,6 +162,40 @@ final class VectorLineKernels implements LineKernels {
     }
 
     @Override
+    public void sinhCells(double[] u, double[] w, double[] g, double v0, double[] current, double[] slope, int from,
+                          int to) {
+        int bound = from + S.loopBound(to - from);
+        // e^x by Math.exp, lane by lane, parked in slope: the Vector API's EXP is not Math.exp (an ulp
+        // apart), and which of the two runs depends on whether this loop is compiled yet, so the bits of
+        // a solve would depend on what ran before it. Math.exp gives the same bits in every tier.
+        for (int k = from; k < bound; k++) {
+            slope[k] = Math.exp((u[k] - w[k]) / v0);
+        }
+        DoubleVector volts = DoubleVector.broadcast(S, v0);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector half = DoubleVector.broadcast(S, 0.5);
+        for (int k = from; k < bound; k += S.length()) {
+            DoubleVector x = DoubleVector.fromArray(S, u, k).sub(DoubleVector.fromArray(S, w, k)).div(volts);
+            DoubleVector e = DoubleVector.fromArray(S, slope, k);
+            DoubleVector ie = one.div(e);
+            DoubleVector gk = DoubleVector.fromArray(S, g, k);
+            gk.mul(e.add(ie).mul(half)).intoArray(slope, k);
+            // sinhSeries, lane by lane in the same order of operations
+            DoubleVector x2 = x.mul(x);
+            DoubleVector p = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
+            p = p.mul(x2).add(1.0 / 39916800.0);
+            p = p.mul(x2).add(1.0 / 362880.0);
+            p = p.mul(x2).add(1.0 / 5040.0);
+            p = p.mul(x2).add(1.0 / 120.0);
+            p = p.mul(x2).add(1.0 / 6.0);
+            DoubleVector series = x.add(x.mul(x2).mul(p));
+            DoubleVector sh = e.sub(ie).mul(half).blend(series, x.abs().lt(SINH_SERIES_BELOW));
+            gk.mul(volts).mul(sh).intoArray(current, k);
+        }
+        TAIL.sinhCells(u, w, g, v0, current, slope, bound, to);
+    }
+
+    @Override
     public void axpy(double alpha, double[] x, double[] y, int from, int to) {
         int bound = from + S.loopBound(to - from);
         DoubleVector av = DoubleVector.broadcast(S, alpha);
