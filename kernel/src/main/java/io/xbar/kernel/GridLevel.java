@@ -75,6 +75,8 @@ final class GridLevel {
 
     /** Turns empty rows (all-pinned support on a coarse level) into identity rows, then factors the chains. */
     void finish() {
+        int uCount = 0;
+        int wCount = 0;
         for (int k = 0; k < cells; k++) {
             if (uDiag[k] == 0) {
                 uDiag[k] = 1;
@@ -84,9 +86,11 @@ final class GridLevel {
                 wDiag[k] = 1;
                 wPinned[k] = true;
             }
+            uCount += uPinned[k] ? 1 : 0;
+            wCount += wPinned[k] ? 1 : 0;
         }
-        uPinnedList = java.util.stream.IntStream.range(0, cells).filter(k -> uPinned[k]).toArray();
-        wPinnedList = java.util.stream.IntStream.range(0, cells).filter(k -> wPinned[k]).toArray();
+        uPinnedList = indices(uPinned, uCount);
+        wPinnedList = indices(wPinned, wCount);
         // The finest level couples a node with its own cell only: cross[1..3] stay null there.
         boolean fullStencil = cross[1] != null || cross[2] != null || cross[3] != null;
         for (int k = 0; k < (fullStencil ? 4 : 1); k++) {
@@ -94,15 +98,44 @@ final class GridLevel {
                 cross[k] = new double[cells];
             }
             crossT[k] = new double[cells];
+            // crossT[k][(i + a) * n + j + b] = cross[k][j * m + i] for i + a < m and j + b >= 0: a transpose of
+            // columns j >= -b, rows i < m - a, written at offset a * n + b.
             int a = ROW_OFFSET[k];
             int b = COL_OFFSET[k];
-            for (int j = Math.max(0, -b); j < n; j++) {
-                for (int i = 0; i + a < m; i++) {
-                    crossT[k][(i + a) * n + j + b] = cross[k][j * m + i];
+            double[] src = cross[k];
+            double[] dst = crossT[k];
+            int firstColumn = Math.max(0, -b);
+            Parallel.range(n, 8, cells, (from, to) -> {
+                int lo = Math.max(from, firstColumn);
+                if (lo < to) {
+                    kernels.transpose(n, m - a, lo, to, src, 0, m, dst, a * n + b, n);
                 }
-            }
+            });
         }
         checkPinnedDecoupled();
+        Parallel.range(m, 8, cells, (from, to) -> kernels.factor(m, n, from, to, uDiag, uOff, uLower, uInvPivot));
+        Parallel.range(n, 8, cells, (from, to) -> kernels.factor(n, m, from, to, wDiag, wOff, wLower, wInvPivot));
+    }
+
+    /** The indices {@code k} with {@code flags[k]}, of which there are {@code count}. */
+    private static int[] indices(boolean[] flags, int count) {
+        int[] list = new int[count];
+        int next = 0;
+        for (int k = 0; k < flags.length && next < count; k++) {
+            if (flags[k]) {
+                list[next++] = k;
+            }
+        }
+        return list;
+    }
+
+    /**
+     * After new cells on a finest level that was {@link #finish}ed ({@link MultigridMethod#reprogram}: new
+     * diagonals and {@code cross[0]}, the same pinned nodes and chains): the w-side couplings and the
+     * line factors again, as {@link #finish} computes them.
+     */
+    void refactor() {
+        kernels.transpose(n, m, 0, n, cross[0], 0, m, crossT[0], 0, n);
         kernels.factor(m, n, 0, m, uDiag, uOff, uLower, uInvPivot);
         kernels.factor(n, m, 0, n, wDiag, wOff, wLower, wInvPivot);
     }

@@ -15,16 +15,9 @@ package io.xbar.kernel;
  * <p>Two implementations: {@link ScalarLineKernels} (always available) and a Vector API twin
  * loaded by name when the incubator module is present (otherwise the fallback to scalar is logged
  * once, with its reason); {@code -Dxbar.scalar=true} ({@link Tuning#scalar}) forces scalar.
- * Tests hold the two equal. With {@code -Dxbar.coldTwin=true} the vector code runs behind
- * {@link WarmingLineKernels}, whose {@link ScalarTwinKernels exact scalar twin} takes the calls until
- * the JIT has compiled the vector code (bit-identical results either way).
+ * Tests hold the two equal.
  */
 public interface LineKernels {
-
-    /** {@return the lines one step of the inner loops handles: the vector length, 1 for plain scalar code} */
-    default int lanes() {
-        return 1;
-    }
 
     /** {@code A = L D L^T} of every chain (setup; once per programmed crossbar). */
     void factor(int lines, int positions, int from, int to, double[] diag, double[] off,
@@ -43,6 +36,36 @@ public interface LineKernels {
 
     /** {@code max |a[k]|} over {@code [from, to)}. */
     double maxAbs(double[] a, int from, int to);
+
+    /**
+     * Cells with the {@code sinh} law (Newton's residual pass), {@code k} in {@code [from, to)}: with
+     * {@code x = (u[k] - w[k]) / v0}, {@code current[k] = g[k] v0 sinh(x)} and
+     * {@code slope[k] = g[k] cosh(x)}, both from one {@code e^x}; {@code sinh} is {@link #sinhSeries}
+     * for {@code |x| < } {@link #SINH_SERIES_BELOW}, else {@code (e^x - e^-x) / 2}. Within a few ulps of
+     * {@code Math.sinh} and {@code Math.cosh}. Both twins take {@code e^x} from {@code Math.exp} and
+     * give the same bits (the Vector API's {@code EXP} is not used: it differs from {@code Math.exp} by
+     * an ulp, and only once compiled, so results would depend on the JIT's state).
+     */
+    void sinhCells(double[] u, double[] w, double[] g, double v0, double[] current, double[] slope, int from, int to);
+
+    /** Below this {@code |x|} {@link #sinhCells} takes {@code sinh x} from its series (no cancellation). */
+    double SINH_SERIES_BELOW = 0.25;
+
+    /**
+     * {@code sinh x} for {@code |x| <} {@link #SINH_SERIES_BELOW}: the Taylor series to {@code x^13} (the
+     * first term left out is below {@code 3e-21} of the sum) by Horner's rule, within two ulps of
+     * {@code Math.sinh}, whose {@code StrictMath} code cost a third of Newton's residual pass.
+     */
+    static double sinhSeries(double x) {
+        double x2 = x * x;
+        double p = 1.0 / 6227020800.0;
+        p = p * x2 + 1.0 / 39916800.0;
+        p = p * x2 + 1.0 / 362880.0;
+        p = p * x2 + 1.0 / 5040.0;
+        p = p * x2 + 1.0 / 120.0;
+        p = p * x2 + 1.0 / 6.0;
+        return x + x * x2 * p;
+    }
 
     /** {@code max |a[k]|} over the whole array: the one infinity norm outside the hot loops (scalar kernel). */
     static double maxAbs(double[] a) {
@@ -100,22 +123,10 @@ public interface LineKernels {
     /** Loads the Vector API implementation by name so this class never links the incubator module. */
     final class Holder {
         private static final String VECTOR = "io.xbar.kernel.VectorLineKernels";
-        static final LineKernels INSTANCE = warming(choose(Tuning.get().scalar(), VECTOR,
-                reason -> Tuning.LOG.log(System.Logger.Level.WARNING, reason)), Tuning.get().coldTwin());
+        static final LineKernels INSTANCE = choose(Tuning.get().scalar(), VECTOR,
+                reason -> Tuning.LOG.log(System.Logger.Level.WARNING, reason));
 
         private Holder() {
-        }
-
-        /**
-         * {@code kernels} behind {@link WarmingLineKernels} (its exact scalar twin takes most of the work
-         * until the JIT has compiled the vector code) when they are the Vector API ones and {@code coldTwin}.
-         */
-        static LineKernels warming(LineKernels kernels, boolean coldTwin) {
-            if (!coldTwin || !kernels.getClass().getName().equals(VECTOR)) {
-                return kernels;
-            }
-            // Linked only here, where the Vector API class has loaded.
-            return new WarmingLineKernels((VectorLineKernels) kernels, new ScalarTwinKernels(kernels.lanes()));
         }
 
         /** A new Vector API implementation, or null when it cannot be loaded (for tests that compare the two). */

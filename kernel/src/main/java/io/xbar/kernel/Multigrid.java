@@ -303,89 +303,112 @@ final class Multigrid {
         }
     }
 
-    /** The coarse operator {@code P^T A P} of {@code a}. */
+    /**
+     * The coarse operator {@code P^T A P} of {@code a}. Split across the workers by fine row pairs
+     * (word-line chains and couplings: a coarse row takes only its own two fine rows) and fine
+     * column pairs (bit-line chains), so no two workers add to the same coarse entry; every entry
+     * receives its terms in the same order as a sequential pass, so the result does not depend on
+     * the number of threads.
+     */
     private static GridLevel galerkin(GridLevel a, Interpolation rowAgg, Interpolation rowLin,
                                       Interpolation colAgg, Interpolation colLin, LineKernels kernels) {
         int mc = rowAgg.coarse;
         int nc = colLin.coarse;
         GridLevel c = new GridLevel(mc, nc, kernels);
-        // Word lines: rows aggregate (no coupling between rows), columns interpolate linearly.
-        for (int i = 0; i < a.m; i++) {
-            int ic = rowAgg.first[i];
-            for (int j = 0; j < a.n; j++) {
-                int f = j * a.m + i;
-                if (a.uPinned[f]) {
-                    continue;
-                }
-                accumulateChain(c.uDiag, c.uOff, mc, ic, colLin, j, j, a.uDiag[f], true);
-                if (j > 0 && !a.uPinned[f - a.m]) {
-                    accumulateChain(c.uDiag, c.uOff, mc, ic, colLin, j - 1, j, a.uOff[f], false);
-                }
-            }
-        }
-        // Bit lines: columns aggregate, rows interpolate linearly.
-        for (int j = 0; j < a.n; j++) {
-            int jc = colAgg.first[j];
-            for (int i = 0; i < a.m; i++) {
-                int f = i * a.n + j;
-                if (a.wPinned[f]) {
-                    continue;
-                }
-                accumulateChain(c.wDiag, c.wOff, nc, jc, rowLin, i, i, a.wDiag[f], true);
-                if (i > 0 && !a.wPinned[f - a.n]) {
-                    accumulateChain(c.wDiag, c.wOff, nc, jc, rowLin, i - 1, i, a.wOff[f], false);
-                }
-            }
-        }
-        // Cross couplings: u(i,j) -> coarse u via (rowAgg, colLin); w(i+a, j+b) -> coarse w via (rowLin, colAgg).
+        double[][] cross = new double[4][];
+        boolean[] touched = new boolean[4];
         for (int k = 0; k < 4; k++) {
-            double[] cf = a.cross[k];
-            if (cf == null) {
-                continue;
+            cross[k] = new double[c.cells];
+        }
+        long work = 4L * a.cells;
+        // Word lines and couplings: rows aggregate (no coupling between rows), columns interpolate linearly.
+        Parallel.range(a.m, 2, work, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int ic = rowAgg.first[i];
+                for (int j = 0; j < a.n; j++) {
+                    int f = j * a.m + i;
+                    if (a.uPinned[f]) {
+                        continue;
+                    }
+                    accumulateChain(c.uDiag, c.uOff, mc, ic, colLin, j, j, a.uDiag[f], true);
+                    if (j > 0 && !a.uPinned[f - a.m]) {
+                        accumulateChain(c.uDiag, c.uOff, mc, ic, colLin, j - 1, j, a.uOff[f], false);
+                    }
+                }
             }
-            for (int j = 0; j < a.n; j++) {
-                int wj = j + GridLevel.COL_OFFSET[k];
-                if (wj < 0) {
+            // u(i,j) -> coarse u via (rowAgg, colLin); w(i+a, j+b) -> coarse w via (rowLin, colAgg). A
+            // coupling that touches a pinned node is zero (GridLevel.finish checks it), so v != 0 suffices.
+            for (int k = 0; k < 4; k++) {
+                double[] cf = a.cross[k];
+                if (cf == null) {
                     continue;
                 }
-                for (int i = 0; i < a.m; i++) {
-                    int wi = i + GridLevel.ROW_OFFSET[k];
-                    if (wi >= a.m) {
+                for (int j = 0; j < a.n; j++) {
+                    int wj = j + GridLevel.COL_OFFSET[k];
+                    if (wj < 0) {
                         continue;
                     }
-                    double v = cf[j * a.m + i];
-                    if (v == 0 || a.uPinned[j * a.m + i] || a.wPinned[wi * a.n + wj]) {
-                        continue;
-                    }
-                    int iu = rowAgg.first[i];
                     int jw = colAgg.first[wj];
-                    addCross(c, iu, colLin.first[j], colLin.firstWeight[j], rowLin, wi, jw, v);
-                    if (colLin.second[j] >= 0) {
-                        addCross(c, iu, colLin.second[j], colLin.secondWeight[j], rowLin, wi, jw, v);
+                    for (int i = from; i < to; i++) {
+                        int wi = i + GridLevel.ROW_OFFSET[k];
+                        if (wi >= a.m) {
+                            continue;
+                        }
+                        double v = cf[j * a.m + i];
+                        if (v == 0) {
+                            continue;
+                        }
+                        int iu = rowAgg.first[i];
+                        addCross(cross, touched, c, iu, colLin.first[j], colLin.firstWeight[j], rowLin, wi, jw, v);
+                        if (colLin.second[j] >= 0) {
+                            addCross(cross, touched, c, iu, colLin.second[j], colLin.secondWeight[j], rowLin, wi, jw, v);
+                        }
                     }
                 }
+            }
+        });
+        // Bit lines: columns aggregate, rows interpolate linearly.
+        Parallel.range(a.n, 2, work, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                int jc = colAgg.first[j];
+                for (int i = 0; i < a.m; i++) {
+                    int f = i * a.n + j;
+                    if (a.wPinned[f]) {
+                        continue;
+                    }
+                    accumulateChain(c.wDiag, c.wOff, nc, jc, rowLin, i, i, a.wDiag[f], true);
+                    if (i > 0 && !a.wPinned[f - a.n]) {
+                        accumulateChain(c.wDiag, c.wOff, nc, jc, rowLin, i - 1, i, a.wOff[f], false);
+                    }
+                }
+            }
+        });
+        for (int k = 0; k < 4; k++) {
+            if (touched[k]) {
+                c.cross[k] = cross[k];
             }
         }
         c.finish();
         return c;
     }
 
-    private static void addCross(GridLevel c, int iu, int ju, double wu, Interpolation rowLin, int wi, int jw, double v) {
-        addCrossEntry(c, iu, ju, rowLin.first[wi], jw, wu * rowLin.firstWeight[wi] * v);
+    private static void addCross(double[][] cross, boolean[] touched, GridLevel c, int iu, int ju, double wu,
+                                 Interpolation rowLin, int wi, int jw, double v) {
+        addCrossEntry(cross, touched, c, iu, ju, rowLin.first[wi], jw, wu * rowLin.firstWeight[wi] * v);
         if (rowLin.second[wi] >= 0) {
-            addCrossEntry(c, iu, ju, rowLin.second[wi], jw, wu * rowLin.secondWeight[wi] * v);
+            addCrossEntry(cross, touched, c, iu, ju, rowLin.second[wi], jw, wu * rowLin.secondWeight[wi] * v);
         }
     }
 
-    private static void addCrossEntry(GridLevel c, int iu, int ju, int iw, int jw, double v) {
+    /** Adds {@code v} to the coarse coupling of u(iu, ju) with w(iw, jw); {@code touched[k]} marks the offsets used. */
+    private static void addCrossEntry(double[][] cross, boolean[] touched, GridLevel c, int iu, int ju, int iw,
+                                      int jw, double v) {
         int da = iw - iu;
         int db = jw - ju;
         for (int k = 0; k < 4; k++) {
             if (GridLevel.ROW_OFFSET[k] == da && GridLevel.COL_OFFSET[k] == db) {
-                if (c.cross[k] == null) {
-                    c.cross[k] = new double[c.cells];
-                }
-                c.cross[k][ju * c.m + iu] += v;
+                touched[k] = true;
+                cross[k][ju * c.m + iu] += v;
                 return;
             }
         }

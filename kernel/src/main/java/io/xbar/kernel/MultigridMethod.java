@@ -10,28 +10,25 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     private final int m;
     private final int n;
     private final Circuit circuit;
-    private final double[] cell; // g' row-major
+    private double[] cell; // g' row-major (new cells: reprogram)
     private final double[] cellU; // g' in word-line layout, J*m + I
     private final GridLevel fine;
     private final Multigrid multigrid;
-    private final double normA;
+    private double normA;
     /** With max|V|, the scale of the currents: see {@link ConjugateGradient#currentConductance}. */
-    private final double maxCell;
+    private double maxCell;
     private final int[] drivenColumns;
     private final SolverOptions options;
     private final LineKernels kernels;
+    /** Made by {@link #withCells}: the coarse levels are another crossbar's, only the finest level is this one's. */
+    private final boolean coarseShared;
 
     MultigridMethod(int m, int n, Circuit circuit, double[] cell, SolverOptions options, LineKernels kernels) {
         this.m = m;
         this.n = n;
         this.circuit = circuit;
         this.cell = cell;
-        this.cellU = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                cellU[j * m + i] = cell[i * n + j];
-            }
-        }
+        this.cellU = wordLineLayout(m, n, cell, kernels);
         this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = options;
         this.kernels = kernels;
@@ -40,6 +37,14 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         this.normA = assemble();
         fine.finish();
         this.multigrid = new Multigrid(fine, kernels);
+        this.coarseShared = false;
+    }
+
+    /** {@code cell} (row-major, {@code i * n + j}) in word-line layout ({@code j * m + i}). */
+    private static double[] wordLineLayout(int m, int n, double[] cell, LineKernels kernels) {
+        double[] out = new double[m * n];
+        Parallel.range(m, 8, (long) m * n, (from, to) -> kernels.transpose(m, n, from, to, cell, 0, n, out, 0, m));
+        return out;
     }
 
     /**
@@ -59,12 +64,7 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         this.n = base.n;
         this.circuit = base.circuit;
         this.cell = cell;
-        this.cellU = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                cellU[j * m + i] = cell[i * n + j];
-            }
-        }
+        this.cellU = wordLineLayout(m, n, cell, base.kernels);
         this.maxCell = ConjugateGradient.currentConductance(cell, circuit);
         this.options = base.options;
         this.kernels = base.kernels;
@@ -77,6 +77,65 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             throw new IllegalArgumentException("cells open where the preconditioner's are not");
         }
         this.multigrid = new Multigrid(base.multigrid, fine);
+        this.coarseShared = true;
+    }
+
+    /**
+     * Puts new cells into a crossbar made by {@link #withCells}, in place: the finest level is assembled
+     * and factored again into its own arrays, exactly as {@link #withCells} would build it (the same
+     * operator to the bit), and the workspaces made for it stay valid. Newton's next linearized crossbar
+     * then allocates nothing (a 256x256 workspace and fine level are about 30 MB). Only for a crossbar
+     * that nothing else uses or solves on meanwhile (Newton's own, one solve at a time).
+     */
+    void reprogram(double[] newCell) {
+        if (!coarseShared || newCell.length != m * n) {
+            throw new IllegalStateException("only a crossbar made by withCells is reprogrammed in place");
+        }
+        this.cell = newCell;
+        kernels.transpose(m, n, 0, m, newCell, 0, n, cellU, 0, m);
+        this.maxCell = ConjugateGradient.currentConductance(newCell, circuit);
+        // assemble()'s cell terms, in its order of operations (the same bits), line by line in each
+        // layer's own layout; pinned nodes, chain couplings and wires do not depend on the cells.
+        double gw = 1.0 / circuit.wordLine();
+        double gb = 1.0 / circuit.bitLine();
+        double gs = circuit.source() == 0 ? 0 : 1.0 / circuit.source();
+        double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
+        Drive drive = circuit.drive();
+        Sense sense = circuit.senseAt();
+        double[] c = fine.cross[0];
+        double maxDiag = 0;
+        for (int j = 0; j < n; j++) {
+            double left = j > 0 ? gw : 0;
+            double right = j + 1 < n ? gw : 0;
+            double driver = drive.sourcesAt(j, n) * gs;
+            for (int i = 0, u = j * m; i < m; i++, u++) {
+                if (fine.uPinned[u]) {
+                    fine.uDiag[u] = 1;
+                    c[u] = 0;
+                    continue;
+                }
+                double d = cellU[u] + left + right + driver;
+                fine.uDiag[u] = d;
+                maxDiag = Math.max(maxDiag, d);
+                c[u] = fine.wPinned[i * n + j] ? 0 : -cellU[u];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double up = i > 0 ? gb : 0;
+            double down = i + 1 < m ? gb : 0;
+            double amplifier = sense.amplifiersAt(i, m) * gsense;
+            for (int j = 0, w = i * n; j < n; j++, w++) {
+                if (fine.wPinned[w]) {
+                    fine.wDiag[w] = 1;
+                    continue;
+                }
+                double d = newCell[w] + up + down + amplifier;
+                fine.wDiag[w] = d;
+                maxDiag = Math.max(maxDiag, d);
+            }
+        }
+        this.normA = 2 * maxDiag;
+        fine.refactor();
     }
 
     static int[] drivenColumns(int n, Drive drive) {
@@ -86,7 +145,12 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         return new int[] {drive.atFirstColumn() ? 0 : n - 1};
     }
 
-    /** Fills the finest operator; returns {@code ||A||_inf} over free nodes (twice the largest free diagonal). */
+    /**
+     * Fills the finest operator; returns {@code ||A||_inf} over free nodes (twice the largest free
+     * diagonal). A node is pinned by its line position alone (a zero driver resistance at a driven
+     * column, a zero sense resistance at a sensed row), so each layer is filled line by line,
+     * contiguously, split across the workers.
+     */
     private double assemble() {
         double gw = 1.0 / circuit.wordLine();
         double gb = 1.0 / circuit.bitLine();
@@ -96,49 +160,69 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         double gsense = pinSense ? 0 : 1.0 / circuit.sense();
         Drive drive = circuit.drive();
         Sense sense = circuit.senseAt();
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int ends = drive.sourcesAt(j, n);
-                fine.uPinned[j * m + i] = pinSource && ends > 0;
-                fine.uDiag[j * m + i] = cell[i * n + j] + (j > 0 ? gw : 0) + (j + 1 < n ? gw : 0) + ends * gs;
-                int senses = sense.amplifiersAt(i, m);
-                fine.wPinned[i * n + j] = pinSense && senses > 0;
-                fine.wDiag[i * n + j] = cell[i * n + j] + (i > 0 ? gb : 0) + (i + 1 < m ? gb : 0) + senses * gsense;
-            }
+        boolean[] columnPinned = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            columnPinned[j] = pinSource && drive.sourcesAt(j, n) > 0;
         }
-        double maxDiag = 0;
-        for (int k = 0; k < m * n; k++) {
-            if (!fine.uPinned[k]) {
-                maxDiag = Math.max(maxDiag, fine.uDiag[k]);
-            }
-            if (!fine.wPinned[k]) {
-                maxDiag = Math.max(maxDiag, fine.wDiag[k]);
-            }
+        boolean[] rowPinned = new boolean[m];
+        for (int i = 0; i < m; i++) {
+            rowPinned[i] = pinSense && sense.amplifiersAt(i, m) > 0;
         }
         double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int u = j * m + i;
-                int w = i * n + j;
-                if (j > 0 && !fine.uPinned[u] && !fine.uPinned[u - m]) {
-                    fine.uOff[u] = -gw;
+        double[] columnMax = new double[n];
+        double[] rowMax = new double[m];
+        // Word lines: column j holds u(i, j) at j * m + i.
+        Parallel.range(n, 1, (long) m * n, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                int ends = drive.sourcesAt(j, n);
+                boolean pinned = columnPinned[j];
+                boolean linked = j > 0 && !pinned && !columnPinned[j - 1];
+                double max = 0;
+                for (int i = 0, u = j * m; i < m; i++, u++) {
+                    fine.uPinned[u] = pinned;
+                    double diag = cellU[u] + (j > 0 ? gw : 0) + (j + 1 < n ? gw : 0) + ends * gs;
+                    fine.uDiag[u] = pinned ? 1 : diag;
+                    if (!pinned) {
+                        max = Math.max(max, diag);
+                        if (!rowPinned[i]) {
+                            c[u] = -cellU[u];
+                        }
+                    }
+                    if (linked) {
+                        fine.uOff[u] = -gw;
+                    }
                 }
-                if (i > 0 && !fine.wPinned[w] && !fine.wPinned[w - n]) {
-                    fine.wOff[w] = -gb;
-                }
-                if (!fine.uPinned[u] && !fine.wPinned[w]) {
-                    c[u] = -cell[w];
-                }
+                columnMax[j] = max;
             }
-        }
+        });
+        // Bit lines: row i holds w(i, j) at i * n + j.
+        Parallel.range(m, 1, (long) m * n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int senses = sense.amplifiersAt(i, m);
+                boolean pinned = rowPinned[i];
+                boolean linked = i > 0 && !pinned && !rowPinned[i - 1];
+                double max = 0;
+                for (int j = 0, w = i * n; j < n; j++, w++) {
+                    fine.wPinned[w] = pinned;
+                    double diag = cell[w] + (i > 0 ? gb : 0) + (i + 1 < m ? gb : 0) + senses * gsense;
+                    fine.wDiag[w] = pinned ? 1 : diag;
+                    if (!pinned) {
+                        max = Math.max(max, diag);
+                    }
+                    if (linked) {
+                        fine.wOff[w] = -gb;
+                    }
+                }
+                rowMax[i] = max;
+            }
+        });
         fine.cross[0] = c;
-        for (int k = 0; k < m * n; k++) {
-            if (fine.uPinned[k]) {
-                fine.uDiag[k] = 1;
-            }
-            if (fine.wPinned[k]) {
-                fine.wDiag[k] = 1;
-            }
+        double maxDiag = 0;
+        for (double d : columnMax) {
+            maxDiag = Math.max(maxDiag, d);
+        }
+        for (double d : rowMax) {
+            maxDiag = Math.max(maxDiag, d);
         }
         return 2 * maxDiag;
     }
@@ -200,10 +284,15 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         boolean warm;
         /** Allocated on first use: linear solves never need it. */
         double[] sourceU;
-        final ConjugateGradient.Problem problem = new ConjugateGradient.Problem("multigrid-preconditioned CG",
-                (p, y) -> fine.multiply(p, y, mg.transposed[0]),
-                (xx, r) -> branchResidual(v, source, sourceU, xx, r, mg.transposed[0]),
-                (r, z) -> multigrid.precondition(r, z, mg), normA);
+        /** The system CG solves; made again when {@link #reprogram} changed {@code ||A||}. */
+        ConjugateGradient.Problem problem = problem();
+
+        ConjugateGradient.Problem problem() {
+            return new ConjugateGradient.Problem("multigrid-preconditioned CG",
+                    (p, y) -> fine.multiply(p, y, mg.transposed[0]),
+                    (xx, r) -> branchResidual(v, source, sourceU, xx, r, mg.transposed[0]),
+                    (r, z) -> multigrid.precondition(r, z, mg), normA);
+        }
     }
 
     @Override
@@ -214,6 +303,9 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     @Override
     public ConjugateGradient.Stats solve(double[] v, double[] source, double[] currents, double[] u, double[] w, Work ws) {
         int mn = m * n;
+        if (Double.doubleToRawLongBits(ws.problem.normA()) != Double.doubleToRawLongBits(normA)) {
+            ws.problem = ws.problem(); // cells reprogrammed since this workspace was made
+        }
         rightHandSide(v, source, ws.b);
         if (source != null) {
             if (ws.sourceU == null) {

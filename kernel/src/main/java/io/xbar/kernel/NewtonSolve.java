@@ -32,8 +32,11 @@ final class NewtonSolve {
     private static final boolean TRACE = Tuning.get().trace();
     /**
      * Largest relative change of a cell's differential conductance for which the programmed
-     * linearized crossbar is kept (a chord step: its error shrinks by about this factor per step,
-     * at the cost of one warm-started solve instead of a new programming and a solve).
+     * linearized crossbar may be kept (a chord step: its error shrinks by about this factor per step,
+     * at the cost of one warm-started solve instead of a new programming and a solve). A chord step is
+     * taken only when that factor brings the residual to the stopping rule's bounds in this one step:
+     * otherwise a Newton step (quadratic) gets there in fewer steps, and reprogramming in place
+     * ({@link MultigridMethod#reprogram}) costs less than a residual pass and a CG iteration.
      */
     static final double DRIFT = 0.02;
     /** A chord step must shrink the largest KCL imbalance by this factor, else the next step reprograms. */
@@ -51,6 +54,10 @@ final class NewtonSolve {
     /** {@code Drive.sourcesAt(j, n)} per column and {@code Sense.amplifiersAt(i, m)} per row, for the residual pass. */
     private final int[] sourcesAt;
     private final int[] amplifiersAt;
+    private final LineKernels kernels;
+    /** The linearized crossbar of the last solve, kept for the next (up to {@link ProgrammedCrossbar#KEEP_WORKSPACE_CELLS} cells). */
+    private final java.util.concurrent.atomic.AtomicReference<ProgrammedCrossbar> retired =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param linear the same structure with the linear cell model: programs the linearized crossbars
@@ -74,6 +81,7 @@ final class NewtonSolve {
             throw new IllegalArgumentException("Newton's method is for the sinh cell model, got " + model);
         }
         this.v0 = model.v0();
+        this.kernels = linear.kernels();
         this.sourcesAt = new int[n];
         for (int j = 0; j < n; j++) {
             sourcesAt[j] = circuit.drive().sourcesAt(j, n);
@@ -101,6 +109,9 @@ final class NewtonSolve {
         double[] tw = new double[mn];
         double[] gd = new double[mn];
         ProgrammedCrossbar linearized = null;
+        // A small crossbar's last linearized crossbar, reprogrammed in place by this solve (null when
+        // another solve holds it, or for large crossbars, whose fine level is not kept between solves).
+        ProgrammedCrossbar recycled = retired.getAndSet(null);
         boolean lastStepGood = true;
         int programmings = 0;
         double[] source = new double[mn];
@@ -122,13 +133,23 @@ final class NewtonSolve {
         double[] slope = new double[mn];
         double[] trialCellCurrent = new double[mn];
         double[] trialSlope = new double[mn];
-        Kcl kcl = residual(v, u, w, currents, cellCurrent, slope);
+        long s0 = System.nanoTime();
+        Pass pass = new Pass(m, n, circuit.bitLine() == 0);
+        Kcl kcl = residual(v, u, w, currents, cellCurrent, slope, pass);
+        if (TRACE) {
+            System.err.printf("newton start: residual pass %.2f ms, largest current %.3e%n", (System.nanoTime() - s0) / 1e6,
+                    largestCurrent);
+        }
         int iterations = start.iterations();
         int newton = 0;
         boolean perColumn = false;
         while (true) {
             double smallest = MultigridMethod.smallestNonzero(currents);
             double currentScale = perColumn ? Math.min(largestCurrent, smallest) : largestCurrent;
+            if (TRACE) {
+                System.err.printf("newton check: per-column %b scale %.3e target %.3e max %.3e%n", perColumn, currentScale,
+                        options.currentTolerance() * currentScale, kcl.max);
+            }
             if (kcl.scaled <= options.tolerance() && kcl.max <= options.currentTolerance() * currentScale) {
                 if (!perColumn && smallest < largestCurrent) {
                     perColumn = true; // also judge each column against its own current
@@ -148,8 +169,10 @@ final class NewtonSolve {
                 System.err.printf("newton %d scaled=%.3e max=%.3e%n", newton, kcl.scaled, kcl.max);
             }
             // The linearized crossbar at the iterate: reprogrammed with the differential conductances
-            // when they moved by more than DRIFT since it was programmed (or the last step fell short),
-            // else kept (a chord step: same matrix, sources from the current iterate).
+            // unless they moved by at most DRIFT since it was programmed and the chord step is expected
+            // to meet the stopping rule at once (its error shrinks by about the drift), else kept (a
+            // chord step: same matrix, sources from the current iterate). After a step that fell
+            // short, always reprogrammed. Which step is taken never changes the stopping rule.
             double drift = 0;
             if (linearized != null) {
                 for (int k = 0; k < mn; k++) {
@@ -158,11 +181,20 @@ final class NewtonSolve {
                     }
                 }
             }
-            boolean reprogram = linearized == null || drift > DRIFT || !lastStepGood;
+            boolean chordFinishes = drift * kcl.max <= options.currentTolerance() * currentScale
+                    && drift * kcl.scaled <= options.tolerance();
+            boolean reprogram = linearized == null || drift > DRIFT || !chordFinishes || !lastStepGood;
             long t0 = System.nanoTime();
             if (reprogram) {
                 System.arraycopy(slope, 0, gd, 0, mn);
-                linearized = ProgrammedCrossbar.linearized(owner, linear, gd);
+                // The previous linearized crossbar (of this solve, or kept from the last one) is rebuilt in place.
+                ProgrammedCrossbar previous = linearized != null ? linearized : recycled;
+                linearized = ProgrammedCrossbar.linearized(owner, linear, gd, previous);
+                recycled = null;
+                if (TRACE) {
+                    System.err.printf("newton %d linearized crossbar %s%n", newton,
+                            previous == null ? "built" : "rebuilt in place");
+                }
                 programmings++;
             }
             for (int k = 0; k < mn; k++) {
@@ -185,7 +217,12 @@ final class NewtonSolve {
                     tu[k] = u[k] + lambda * (nu[k] - u[k]);
                     tw[k] = w[k] + lambda * (nw[k] - w[k]);
                 }
-                trial = residual(v, tu, tw, trialCurrents, trialCellCurrent, trialSlope);
+                long r0 = System.nanoTime();
+                trial = residual(v, tu, tw, trialCurrents, trialCellCurrent, trialSlope, pass);
+                if (TRACE) {
+                    System.err.printf("newton %d residual pass %.2f ms: scaled=%.3e max=%.3e%n", newton,
+                            (System.nanoTime() - r0) / 1e6, trial.scaled, trial.max);
+                }
                 if (trial.norm2 <= (1 - 1e-4 * lambda) * kcl.norm2) {
                     break;
                 }
@@ -227,7 +264,35 @@ final class NewtonSolve {
                 break;
             }
         }
+        if ((long) mn <= ProgrammedCrossbar.KEEP_WORKSPACE_CELLS) {
+            retired.set(linearized != null ? linearized : recycled);
+        }
         return new Solution(currents, kcl.scaled, iterations, nodeVoltages ? u : null, nodeVoltages ? w : null);
+    }
+
+    /**
+     * Scratch of one residual pass: the partial results of every row, combined in row order after the
+     * rows ran on the worker pool, so that the pass gives the same bits for every thread count.
+     */
+    private static final class Pass {
+        final double[] rowMax;
+        final double[] rowSum2;
+        final double[] rowDiag;
+        final double[] rowB;
+        final double[] rowX;
+        /** Bit-line imbalance and diagonal of every node when bit lines are shorted (summed per column after). */
+        final double[] bitF;
+        final double[] bitD;
+
+        Pass(int m, int n, boolean bitShort) {
+            rowMax = new double[m];
+            rowSum2 = new double[m];
+            rowDiag = new double[m];
+            rowB = new double[m];
+            rowX = new double[m];
+            bitF = bitShort ? new double[m * n] : null;
+            bitD = bitShort ? new double[m * n] : null;
+        }
     }
 
     /**
@@ -236,10 +301,53 @@ final class NewtonSolve {
      * {@code r_source = 0}; likewise bit lines. Nodes pinned by a zero driver or sense resistance have
      * none. Returns the largest magnitude, the 2-norm, and the scaled residual; every cell's current
      * goes to {@code cellCurrent} and its differential conductance {@code g cosh(d/v0)} to {@code slope}.
+     * The rows run on the worker pool ({@link Parallel#range}); every sum is taken in the same order
+     * whatever the thread count (per row, then over rows), so the result does not depend on it.
      */
     private Kcl residual(double[] v, double[] u, double[] w, double[] columns, double[] cellCurrent,
-                         double[] slope) {
+                         double[] slope, Pass pass) {
+        boolean bitShort = circuit.bitLine() == 0;
+        Parallel.range(m, 1, 8L * m * n, (from, to) -> residualRows(v, u, w, cellCurrent, slope, pass, from, to));
+        boolean pinSense = circuit.sense() == 0;
+        double max = 0;
+        double sum2 = 0;
+        double maxDiag = 0;
+        double maxB = 0;
+        double normX = 0;
+        for (int i = 0; i < m; i++) {
+            max = Math.max(max, pass.rowMax[i]);
+            sum2 += pass.rowSum2[i];
+            maxDiag = Math.max(maxDiag, pass.rowDiag[i]);
+            maxB = Math.max(maxB, pass.rowB[i]);
+            normX = Math.max(normX, pass.rowX[i]);
+        }
         java.util.Arrays.fill(columns, 0);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                columns[j] += cellCurrent[i * n + j];
+            }
+        }
+        if (bitShort && !pinSense) {
+            double[] bitSum = new double[n];
+            double[] bitDiag = new double[n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    bitSum[j] += pass.bitF[i * n + j];
+                    bitDiag[j] += pass.bitD[i * n + j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, Math.abs(bitSum[j]));
+                sum2 += bitSum[j] * bitSum[j];
+                maxDiag = Math.max(maxDiag, bitDiag[j]);
+            }
+        }
+        return new Kcl(max, Math.sqrt(sum2), ConjugateGradient.scaled(max, 2 * maxDiag, normX, maxB));
+    }
+
+    /** Rows {@code [from, to)} of {@link #residual}: cell currents and slopes, and each row's partial norms. */
+    private void residualRows(double[] v, double[] u, double[] w, double[] cellCurrent, double[] slope, Pass pass,
+                              int from, int to) {
         double gw = circuit.wordLine() == 0 ? 0 : 1 / circuit.wordLine();
         double gb = circuit.bitLine() == 0 ? 0 : 1 / circuit.bitLine();
         double gs = circuit.source() == 0 ? 0 : 1 / circuit.source();
@@ -249,26 +357,23 @@ final class NewtonSolve {
         boolean pinSource = circuit.source() == 0;
         boolean pinSense = circuit.sense() == 0;
         Drive drive = circuit.drive();
-        double max = 0;
-        double sum2 = 0;
-        double maxDiag = 0;
-        double maxB = 0;
-        double[] bitSum = bitShort ? new double[n] : null;
-        double[] bitDiag = bitShort ? new double[n] : null;
-        for (int i = 0; i < m; i++) {
+        for (int i = from; i < to; i++) {
             int senses = amplifiersAt[i];
+            double max = 0;
+            double sum2 = 0;
+            double maxDiag = 0;
+            double maxB = 0;
+            double maxX = 0;
             double rowSum = 0;
             double rowDiag = 0;
+            // Every cell of the row at once (one row per call, so the Vector API kernel's lanes and
+            // tail fall on the same cells whatever the thread count).
+            kernels.sinhCells(u, w, g, v0, cellCurrent, slope, i * n, i * n + n);
+            maxX = Math.max(kernels.maxAbs(u, i * n, i * n + n), kernels.maxAbs(w, i * n, i * n + n));
             for (int j = 0; j < n; j++) {
                 int k = i * n + j;
-                double d = u[k] - w[k];
-                double x = d / v0;
-                double e = Math.exp(x);
-                double gc = g[k] * (0.5 * (e + 1 / e)); // g cosh(x)
-                double cell = g[k] * v0 * (Math.abs(x) < 0.25 ? Math.sinh(x) : 0.5 * (e - 1 / e)); // g v0 sinh(x)
-                cellCurrent[k] = cell;
-                slope[k] = gc;
-                columns[j] += cell;
+                double cell = cellCurrent[k]; // g v0 sinh(d / v0)
+                double gc = slope[k]; // g cosh(d / v0)
                 int ends = sourcesAt[j];
                 boolean uPinned = pinSource && (wordShort || ends > 0);
                 boolean wPinned = pinSense && (bitShort || senses > 0);
@@ -321,8 +426,8 @@ final class NewtonSolve {
                         maxB = Math.max(maxB, bw);
                     }
                 } else {
-                    bitSum[j] += fw;
-                    bitDiag[j] += dw;
+                    pass.bitF[k] = fw;
+                    pass.bitD[k] = dw;
                 }
             }
             if (wordShort && !pinSource) {
@@ -331,15 +436,11 @@ final class NewtonSolve {
                 maxDiag = Math.max(maxDiag, rowDiag);
                 maxB = Math.max(maxB, drive.sources() * gs * Math.abs(v[i]));
             }
+            pass.rowMax[i] = max;
+            pass.rowSum2[i] = sum2;
+            pass.rowDiag[i] = maxDiag;
+            pass.rowB[i] = maxB;
+            pass.rowX[i] = maxX;
         }
-        if (bitShort && !pinSense) {
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, Math.abs(bitSum[j]));
-                sum2 += bitSum[j] * bitSum[j];
-                maxDiag = Math.max(maxDiag, bitDiag[j]);
-            }
-        }
-        double normX = Math.max(LineKernels.maxAbs(u), LineKernels.maxAbs(w));
-        return new Kcl(max, Math.sqrt(sum2), ConjugateGradient.scaled(max, 2 * maxDiag, normX, maxB));
     }
 }

@@ -26,6 +26,8 @@ public final class ProgrammedCrossbar {
     private final AtomicReference<Object> spare;
     /** Newton's method for nonlinear cells ({@link CellModel}); null for linear cells. */
     private final NewtonSolve newton;
+    /** For Newton's linearized crossbars sharing a multigrid hierarchy ({@link #linearized}): whose it is; else null. */
+    private final ProgrammedCrossbar base;
 
     ProgrammedCrossbar(CrossbarSolver structure, double[] conductances) {
         this.structure = structure;
@@ -47,6 +49,7 @@ public final class ProgrammedCrossbar {
         } else {
             method = new MultigridMethod(rows, cols, c, cell, structure.options(), structure.kernels());
         }
+        this.base = null;
         CellModel model = structure.cellModel();
         newton = model.isLinear() ? null
                 : new NewtonSolve(structure.withCellModel(CellModel.LINEAR), model, conductances.clone(), this);
@@ -56,29 +59,41 @@ public final class ProgrammedCrossbar {
      * Newton's linearized crossbar: {@code base}'s structure with the cells at {@code conductances}
      * (linear cell model). On wired crossbars (multigrid) whose scaling holds, the new cells get their
      * own fine operator and CG reuses {@code base}'s multigrid hierarchy as preconditioner
-     * ({@link MultigridMethod#withCells}); otherwise the crossbar is programmed in full.
+     * ({@link MultigridMethod#withCells}); otherwise the crossbar is programmed in full. When
+     * {@code previous} is such a crossbar (made here for the same {@code base}) that will not be used
+     * again, its fine level and its workspace are reused ({@link MultigridMethod#reprogram}): the same
+     * operator, without allocating. A linearized crossbar keeps its workspace between solves whatever
+     * its size: it lives for one Newton solve (or is kept by {@link NewtonSolve} for the next one when
+     * small).
      */
-    static ProgrammedCrossbar linearized(ProgrammedCrossbar base, CrossbarSolver linear, double[] conductances) {
+    static ProgrammedCrossbar linearized(ProgrammedCrossbar base, CrossbarSolver linear, double[] conductances,
+                                         ProgrammedCrossbar previous) {
         if (base != null && base.method instanceof MultigridMethod mg) {
             Scaling s = Scaling.of(base.rows, base.cols, linear.circuit(), conductances, base.scaling.exponent());
             if (s.exponent() == base.scaling.exponent()) {
-                return new ProgrammedCrossbar(linear, s, mg.withCells(s.cells()));
+                if (previous != null && previous.base == base && previous.method instanceof MultigridMethod p) {
+                    p.reprogram(s.cells());
+                    return new ProgrammedCrossbar(linear, s, p, previous.spare, base);
+                }
+                return new ProgrammedCrossbar(linear, s, mg.withCells(s.cells()), new AtomicReference<>(), base);
             }
         }
         return new ProgrammedCrossbar(linear, conductances);
     }
 
-    private ProgrammedCrossbar(CrossbarSolver structure, Scaling scaling, NodalMethod<?> method) {
+    private ProgrammedCrossbar(CrossbarSolver structure, Scaling scaling, NodalMethod<?> method,
+                               AtomicReference<Object> spare, ProgrammedCrossbar base) {
         if (!structure.cellModel().isLinear()) {
             throw new IllegalArgumentException("a linearized crossbar has linear cells");
         }
         this.structure = structure;
         this.rows = structure.rows();
         this.cols = structure.cols();
-        this.spare = (long) rows * cols <= KEEP_WORKSPACE_CELLS ? new AtomicReference<>() : null;
+        this.spare = spare;
         this.scaling = scaling;
         this.method = method;
         this.newton = null;
+        this.base = base;
     }
 
     public int rows() {

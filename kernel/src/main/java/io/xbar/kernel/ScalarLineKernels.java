@@ -1,7 +1,14 @@
 // ScalarLineKernels: plain-Java twin of the Vector API line kernels; always available, the reference in tests.
 package io.xbar.kernel;
 
-/** Scalar implementation of {@link LineKernels}; the inner loops run over lines (contiguous). */
+/**
+ * Scalar implementation of {@link LineKernels}; the inner loops run over lines (contiguous). Every
+ * method rounds exactly as {@link VectorLineKernels} does, lane for lane: the same fused
+ * multiply-adds ({@link Math#fma}) where the vector code fuses, and the dot product's eight
+ * partial sums ({@link #DOT_LANES}) added in the same fixed order. The two give bit-identical
+ * results, so a one-shot process (scalar: no JIT warm-up) and a warm JVM (vectors) write the same
+ * bytes, and results do not depend on how far the JIT has got.
+ */
 final class ScalarLineKernels implements LineKernels {
     static final ScalarLineKernels INSTANCE = new ScalarLineKernels();
 
@@ -30,7 +37,7 @@ final class ScalarLineKernels implements LineKernels {
             int row = p * lines;
             int prev = row - lines;
             for (int l = from; l < to; l++) {
-                x[xOff + row + l] -= lower[row + l] * x[xOff + prev + l];
+                x[xOff + row + l] = Math.fma(-lower[row + l], x[xOff + prev + l], x[xOff + row + l]);
             }
         }
         int last = (positions - 1) * lines;
@@ -41,7 +48,7 @@ final class ScalarLineKernels implements LineKernels {
             int row = p * lines;
             int next = row + lines;
             for (int l = from; l < to; l++) {
-                x[xOff + row + l] = (x[xOff + row + l] - off[next + l] * x[xOff + next + l]) * invPivot[row + l];
+                x[xOff + row + l] = Math.fma(-off[next + l], x[xOff + next + l], x[xOff + row + l]) * invPivot[row + l];
             }
         }
     }
@@ -56,30 +63,52 @@ final class ScalarLineKernels implements LineKernels {
             for (int l = from; l < to; l++) {
                 double s = diag[row + l] * x[xOff + row + l];
                 if (hasPrev) {
-                    s += off[row + l] * x[xOff + row - lines + l];
+                    s = Math.fma(off[row + l], x[xOff + row - lines + l], s);
                 }
                 if (hasNext) {
-                    s += off[row + lines + l] * x[xOff + row + lines + l];
+                    s = Math.fma(off[row + lines + l], x[xOff + row + lines + l], s);
                 }
                 y[yOff + row + l] = s;
             }
         }
     }
 
+    /**
+     * Partial sums of {@link #dot}: element {@code from + k} goes to sum {@code k % DOT_LANES} by a
+     * fused multiply-add, and the sums are added by {@link #sumLanes}. One 8-lane vector or two
+     * 4-lane vectors hold them in {@link VectorLineKernels}.
+     */
+    static final int DOT_LANES = 8;
+
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int k = from;
-        for (; k + 3 < to; k += 4) {
-            s0 += a[k] * b[k];
-            s1 += a[k + 1] * b[k + 1];
-            s2 += a[k + 2] * b[k + 2];
-            s3 += a[k + 3] * b[k + 3];
+        for (; k + 7 < to; k += 8) {
+            s0 = Math.fma(a[k], b[k], s0);
+            s1 = Math.fma(a[k + 1], b[k + 1], s1);
+            s2 = Math.fma(a[k + 2], b[k + 2], s2);
+            s3 = Math.fma(a[k + 3], b[k + 3], s3);
+            s4 = Math.fma(a[k + 4], b[k + 4], s4);
+            s5 = Math.fma(a[k + 5], b[k + 5], s5);
+            s6 = Math.fma(a[k + 6], b[k + 6], s6);
+            s7 = Math.fma(a[k + 7], b[k + 7], s7);
         }
-        for (; k < to; k++) {
-            s0 += a[k] * b[k];
+        double[] lanes = {s0, s1, s2, s3, s4, s5, s6, s7};
+        return dotTail(a, b, k, to, lanes);
+    }
+
+    /** Adds the elements {@code [k, to)} (fewer than eight, starting at lane 0) to {@code lanes}; returns their sum. */
+    static double dotTail(double[] a, double[] b, int k, int to, double[] lanes) {
+        for (int lane = 0; k < to; k++, lane++) {
+            lanes[lane] = Math.fma(a[k], b[k], lanes[lane]);
         }
-        return (s0 + s1) + (s2 + s3);
+        return sumLanes(lanes);
+    }
+
+    /** The fixed order in which the eight partial sums of {@link #dot} are added. */
+    static double sumLanes(double[] s) {
+        return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
     }
 
     @Override
@@ -92,16 +121,29 @@ final class ScalarLineKernels implements LineKernels {
     }
 
     @Override
+    public void sinhCells(double[] u, double[] w, double[] g, double v0, double[] current, double[] slope, int from,
+                          int to) {
+        for (int k = from; k < to; k++) {
+            double x = (u[k] - w[k]) / v0;
+            double e = Math.exp(x);
+            double ie = 1 / e;
+            slope[k] = g[k] * (0.5 * (e + ie));
+            double sh = Math.abs(x) < SINH_SERIES_BELOW ? LineKernels.sinhSeries(x) : 0.5 * (e - ie);
+            current[k] = g[k] * v0 * sh;
+        }
+    }
+
+    @Override
     public void axpy(double alpha, double[] x, double[] y, int from, int to) {
         for (int k = from; k < to; k++) {
-            y[k] += alpha * x[k];
+            y[k] = Math.fma(alpha, x[k], y[k]);
         }
     }
 
     @Override
     public void xpay(double[] x, double beta, double[] y, int from, int to) {
         for (int k = from; k < to; k++) {
-            y[k] = x[k] + beta * y[k];
+            y[k] = Math.fma(beta, y[k], x[k]);
         }
     }
 
@@ -129,13 +171,16 @@ final class ScalarLineKernels implements LineKernels {
                        double[] c3, int c, double[] t, int p, int q, double[] y, int yOff) {
         if (c1 == null) {
             for (int i = 0; i < count; i++) {
-                y[yOff + i] = base[bOff + i] + alpha * (c0[c + i] * t[p + i]);
+                y[yOff + i] = Math.fma(alpha, c0[c + i] * t[p + i], base[bOff + i]);
             }
             return;
         }
         for (int i = 0; i < count; i++) {
-            double v = c0[c + i] * t[p + i] + c1[c + i] * t[p + i + 1] + c2[c + i] * t[q + i] + c3[c + i] * t[q + i + 1];
-            y[yOff + i] = base[bOff + i] + alpha * v;
+            double v = c0[c + i] * t[p + i];
+            v = Math.fma(c1[c + i], t[p + i + 1], v);
+            v = Math.fma(c2[c + i], t[q + i], v);
+            v = Math.fma(c3[c + i], t[q + i + 1], v);
+            y[yOff + i] = Math.fma(alpha, v, base[bOff + i]);
         }
     }
 }

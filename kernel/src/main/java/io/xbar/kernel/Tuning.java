@@ -27,7 +27,6 @@ import java.util.function.Function;
  *   <tr><td>{@code xbar.nd.wide}</td><td>1024</td><td>{@link #nestedWideMerge}</td></tr>
  *   <tr><td>{@code xbar.transfer.blasThreads}</td><td>false</td><td>{@link #transferBlasThreads}</td></tr>
  *   <tr><td>{@code xbar.transfer.method}</td><td>auto</td><td>{@link #transferMethod}</td></tr>
- *   <tr><td>{@code xbar.coldTwin}</td><td>false</td><td>{@link #coldTwin}</td></tr>
  * </table>
  *
  * @param threads             worker threads of the kernel's one parallelism mechanism (a fork-join
@@ -52,18 +51,14 @@ import java.util.function.Function;
  * @param transferBlasThreads the row sweep uses OpenBLAS threading instead of the carry beside the
  *                            inverse on two threads
  * @param transferMethod      force the transfer-matrix method ({@code auto}, {@code nested}, {@code sweep})
- * @param coldTwin            until the JIT has compiled a Vector API line kernel, most of its work runs
- *                            on its exact scalar twin ({@link WarmingLineKernels}; same results bit for
- *                            bit; a faster first solve, full speed later); false (the default) runs the
- *                            Vector API code from the first call
  */
 public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoothingSweeps, int cycleIndex,
                      int cycleFromLevel, double refineDrop, boolean trace, int nestedLeaf, int nestedWideMerge,
-                     boolean transferBlasThreads, TransferMatrix.Method transferMethod, boolean coldTwin) {
+                     boolean transferBlasThreads, TransferMatrix.Method transferMethod) {
 
     /** The defaults, whatever the system properties say. */
     public static final Tuning DEFAULT = new Tuning(Runtime.getRuntime().availableProcessors(), false, 1 << 17, 0, 2,
-            2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO, false);
+            2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO);
 
     static final System.Logger LOG = System.getLogger("io.xbar.kernel");
 
@@ -106,8 +101,7 @@ public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoot
                 r.integer("xbar.nd.leaf", d.nestedLeaf, 1),
                 r.integer("xbar.nd.wide", d.nestedWideMerge, 0),
                 r.bool("xbar.transfer.blasThreads", d.transferBlasThreads),
-                r.method("xbar.transfer.method", d.transferMethod),
-                r.bool("xbar.coldTwin", d.coldTwin));
+                r.method("xbar.transfer.method", d.transferMethod));
     }
 
     private record Reader(Function<String, String> properties) {

@@ -14,11 +14,6 @@ final class VectorLineKernels implements LineKernels {
     private static final LineKernels TAIL = ScalarLineKernels.INSTANCE;
 
     @Override
-    public int lanes() {
-        return S.length();
-    }
-
-    @Override
     public void factor(int lines, int positions, int from, int to, double[] diag, double[] off,
                        double[] lower, double[] invPivot) {
         int bound = from + S.loopBound(to - from);
@@ -126,48 +121,34 @@ final class VectorLineKernels implements LineKernels {
         }
     }
 
+    /**
+     * The lane layout of {@link ScalarLineKernels#dot}: eight partial sums, as one 8-lane vector or
+     * two 4-lane vectors, added in its fixed order ({@link ScalarLineKernels#sumLanes}); never
+     * {@code reduceLanes}, whose order is unspecified and differs between the interpreter and C2.
+     */
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
-        int bound = from + S.loopBound(to - from);
-        int pairs = from + (bound - from) / (2 * S.length()) * (2 * S.length());
-        double[] acc = new double[2 * S.length()];
-        accumulatePairs(a, b, from, pairs, acc);
-        DoubleVector acc0 = DoubleVector.fromArray(S, acc, 0);
-        DoubleVector acc1 = DoubleVector.fromArray(S, acc, S.length());
-        for (int k = pairs; k < bound; k += S.length()) {
-            acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
+        double[] lanes = new double[ScalarLineKernels.DOT_LANES];
+        int k = from;
+        if (S.length() == 8) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; k + 7 < to; k += 8) {
+                acc = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc);
+            }
+            acc.intoArray(lanes, 0);
+        } else if (S.length() == 4) {
+            DoubleVector acc0 = DoubleVector.zero(S);
+            DoubleVector acc1 = DoubleVector.zero(S);
+            for (; k + 7 < to; k += 8) {
+                acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
+                acc1 = DoubleVector.fromArray(S, a, k + 4).fma(DoubleVector.fromArray(S, b, k + 4), acc1);
+            }
+            acc0.intoArray(lanes, 0);
+            acc1.intoArray(lanes, 4);
+        } else {
+            return TAIL.dot(a, b, from, to);
         }
-        // Lanes summed from lane 0 in this order, explicitly: C2 compiles reduceLanes(ADD) to a
-        // different order than the API's Java fallback, so a dot product changed in its last bits once
-        // compiled, and results depended on how warm the JVM was (issue 17).
-        DoubleVector sum = acc0.add(acc1);
-        double s = 0;
-        for (int j = 0; j < S.length(); j++) {
-            s += sum.lane(j);
-        }
-        return s + TAIL.dot(a, b, bound, to);
-    }
-
-    /**
-     * The pair loop of {@link #dot}: two accumulators of one vector each, held in {@code acc} (lanes
-     * {@code 0..L-1} and {@code L..2L-1}), updated over {@code [from, to)}, a whole number of pairs of
-     * vectors. {@link WarmingLineKernels} hands a cold dot's first pairs to this and the rest to the
-     * twin ({@link ScalarTwinKernels#dotFrom}), which continues from the same accumulators.
-     */
-    static void accumulatePairs(double[] a, double[] b, int from, int to, double[] acc) {
-        DoubleVector acc0 = DoubleVector.fromArray(S, acc, 0);
-        DoubleVector acc1 = DoubleVector.fromArray(S, acc, S.length());
-        for (int k = from; k < to; k += 2 * S.length()) {
-            acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
-            acc1 = DoubleVector.fromArray(S, a, k + S.length()).fma(DoubleVector.fromArray(S, b, k + S.length()), acc1);
-        }
-        acc0.intoArray(acc, 0);
-        acc1.intoArray(acc, S.length());
-    }
-
-    /** {@link #accumulatePairs} through an instance (the warming kernels hold this class as a {@link LineKernels}). */
-    void dotPairs(double[] a, double[] b, int from, int to, double[] acc) {
-        accumulatePairs(a, b, from, to, acc);
+        return ScalarLineKernels.dotTail(a, b, k, to, lanes);
     }
 
     @Override
@@ -178,6 +159,40 @@ final class VectorLineKernels implements LineKernels {
             acc = acc.max(DoubleVector.fromArray(S, a, k).abs());
         }
         return Math.max(acc.reduceLanes(VectorOperators.MAX), TAIL.maxAbs(a, bound, to));
+    }
+
+    @Override
+    public void sinhCells(double[] u, double[] w, double[] g, double v0, double[] current, double[] slope, int from,
+                          int to) {
+        int bound = from + S.loopBound(to - from);
+        // e^x by Math.exp, lane by lane, parked in slope: the Vector API's EXP is not Math.exp (an ulp
+        // apart), and which of the two runs depends on whether this loop is compiled yet, so the bits of
+        // a solve would depend on what ran before it. Math.exp gives the same bits in every tier.
+        for (int k = from; k < bound; k++) {
+            slope[k] = Math.exp((u[k] - w[k]) / v0);
+        }
+        DoubleVector volts = DoubleVector.broadcast(S, v0);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector half = DoubleVector.broadcast(S, 0.5);
+        for (int k = from; k < bound; k += S.length()) {
+            DoubleVector x = DoubleVector.fromArray(S, u, k).sub(DoubleVector.fromArray(S, w, k)).div(volts);
+            DoubleVector e = DoubleVector.fromArray(S, slope, k);
+            DoubleVector ie = one.div(e);
+            DoubleVector gk = DoubleVector.fromArray(S, g, k);
+            gk.mul(e.add(ie).mul(half)).intoArray(slope, k);
+            // sinhSeries, lane by lane in the same order of operations
+            DoubleVector x2 = x.mul(x);
+            DoubleVector p = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
+            p = p.mul(x2).add(1.0 / 39916800.0);
+            p = p.mul(x2).add(1.0 / 362880.0);
+            p = p.mul(x2).add(1.0 / 5040.0);
+            p = p.mul(x2).add(1.0 / 120.0);
+            p = p.mul(x2).add(1.0 / 6.0);
+            DoubleVector series = x.add(x.mul(x2).mul(p));
+            DoubleVector sh = e.sub(ie).mul(half).blend(series, x.abs().lt(SINH_SERIES_BELOW));
+            gk.mul(volts).mul(sh).intoArray(current, k);
+        }
+        TAIL.sinhCells(u, w, g, v0, current, slope, bound, to);
     }
 
     @Override

@@ -28,7 +28,7 @@ class TuningTest {
                 Map.entry("xbar.wfrom", "0"), Map.entry("xbar.refineDrop", "0.5"), Map.entry("xbar.trace", "TRUE"),
                 Map.entry("xbar.nd.leaf", "16"), Map.entry("xbar.nd.wide", "0"),
                 Map.entry("xbar.transfer.blasThreads", "true"), Map.entry("xbar.transfer.method", " Nested "));
-        assertEquals(new Tuning(3, true, 4096, 2, 1, 0, 0.5, true, 16, 0, true, TransferMatrix.Method.NESTED, true),
+        assertEquals(new Tuning(3, true, 4096, 2, 1, 0, 0.5, true, 16, 0, true, TransferMatrix.Method.NESTED),
                 Tuning.read(p::get));
     }
 
@@ -38,7 +38,7 @@ class TuningTest {
                 "xbar.scalar", "yes", "xbar.transfer.method", "fast");
         assertEquals(Tuning.DEFAULT, Tuning.read(p::get));
         assertThrows(IllegalArgumentException.class,
-                () -> new Tuning(0, false, 1, 0, 2, 2, 0.01, false, 8, 1024, false, TransferMatrix.Method.AUTO, true));
+                () -> new Tuning(0, false, 1, 0, 2, 2, 0.01, false, 8, 1024, false, TransferMatrix.Method.AUTO));
     }
 
     @Test

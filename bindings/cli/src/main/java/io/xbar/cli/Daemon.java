@@ -29,8 +29,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,6 +91,13 @@ public final class Daemon {
     private volatile long lastActivity = System.currentTimeMillis();
     private volatile boolean stopping;
     private ServerSocketChannel server;
+    /**
+     * Size and modification time of every jar and directory of the class path when the daemon
+     * started. A build that replaces them under a running JVM (Maven writes the jars in place) leaves
+     * it unable to load the classes it has not loaded yet, so the daemon leaves as soon as it sees a
+     * change, before it takes another request.
+     */
+    private final Map<String, String> classPath = classPathState();
 
     private Daemon(Path dir, String id, String key, long idleMillis, PrintStream log) throws IOException {
         this.dir = dir;
@@ -204,7 +213,9 @@ public final class Daemon {
     private void run() throws IOException {
         log("starting: key " + key + ", idle " + idleMillis / 1000 + " s, java " + Runtime.version()
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
-        Main.oneShotDefaults();
+        // The Vector API line kernels (unless XBAR_JAVA_OPTS chose): the daemon is warm, where they are
+        // the faster ones, and they round exactly as the scalar twins of a plain run (LineKernels), so a
+        // command writes the same bytes either way.
         Files.writeString(dir.resolve(id + ".pid"), ProcessHandle.current().pid() + "\n");
         // Stopped at any time (SIGTERM from `xbar daemon stop` during the warm-up, too): its files go with it.
         Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles, "xbar-daemon-files"));
@@ -226,6 +237,9 @@ public final class Daemon {
         idle.setDaemon(true);
         idle.start();
         log("listening on " + socket);
+        // Loaded now: after a rebuild (classPathChanged) they are still needed to hand a request back.
+        log("serving with " + Frames.class.getSimpleName() + ", " + Request.class.getSimpleName() + ", "
+                + FrameStream.class.getSimpleName());
         while (!stopping) {
             SocketChannel client;
             try {
@@ -261,9 +275,12 @@ public final class Daemon {
 
     private void watchIdle() {
         while (!stopping) {
-            sleep(Math.min(30_000, Math.max(200, idleMillis / 10)));
+            sleep(Math.min(10_000, Math.max(200, idleMillis / 10)));
             if (!busy.get() && System.currentTimeMillis() - lastActivity > idleMillis) {
                 log("idle for " + idleMillis / 1000 + " s: stopping");
+                stop();
+            } else if (!busy.get() && classPathChanged()) {
+                log("the class path changed (a rebuild): stopping");
                 stop();
             }
         }
@@ -297,6 +314,12 @@ public final class Daemon {
             }
             DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
             Frames outFrames = new Frames(channel);
+            if (classPathChanged()) {
+                // Rebuilt under it: the client runs the command plainly and starts a new daemon.
+                fallback(outFrames, "the class path changed (a rebuild)", true);
+                stop();
+                return;
+            }
             // A client that connects and sends nothing (or half a request) must not hold anything for long.
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 sleep(REQUEST_MILLIS);
@@ -358,7 +381,35 @@ public final class Daemon {
             }
         } catch (IOException | RuntimeException e) {
             log("connection ended: " + e);
+        } catch (LinkageError e) {
+            // A class that cannot be loaded any more (its jar was replaced): leave rather than fail every request.
+            log("stopping: " + e);
+            stop();
         }
+    }
+
+    /** Size and modification time of each class path entry (jar or directory), or "missing". */
+    private static Map<String, String> classPathState() {
+        Map<String, String> state = new LinkedHashMap<>();
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            String now;
+            try {
+                Path p = Path.of(entry);
+                now = Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                now = "missing";
+            }
+            state.put(entry, now);
+        }
+        return state;
+    }
+
+    /** True when a jar or directory of the class path differs from what it was at the start. */
+    private boolean classPathChanged() {
+        return !classPathState().equals(classPath);
     }
 
     private String status() {

@@ -32,14 +32,13 @@ public final class Main {
         // XBAR_JAVA_OPTS). Until C2 compiles them, Vector API kernels run boxed and far slower, and a
         // one-shot run rarely gets there: measured per process, scalar took 64x64 to 256x256 solves
         // 2-3 times faster and was still ahead at 4096x4096 (36 s against 40 s; docs/performance.md).
-        // In process (Main.run, the Java API, Python) the vector kernels stay, as they warm up there.
-        // Only the solver's line sweeps change, within rounding; transfer matrices and read-outs do not.
-        // The daemon (Daemon) makes the same choice, so a command gives the same bytes either way.
+        // In process (Main.run, the Java API, Python) and in the warm daemon the vector kernels stay.
+        // The two round alike, bit for bit (LineKernels), so a command gives the same bytes either way.
         oneShotDefaults();
         System.exit(runAsProcess(args, System.out, System.err));
     }
 
-    /** The settings of an {@code xbar} process (plain or daemon), unless the user gave them: scalar line kernels. */
+    /** The settings of a plain {@code xbar} process, unless the user gave them: scalar line kernels. */
     static void oneShotDefaults() {
         if (System.getProperty("xbar.scalar") == null) {
             System.setProperty("xbar.scalar", "true");

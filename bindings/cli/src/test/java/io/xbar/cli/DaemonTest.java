@@ -372,6 +372,25 @@ class DaemonTest {
 
     // ------------------------------------------------------------------ lifecycle and failures
 
+    /** Daemon {@code old} exits within 30 s ({@code why} if not) and a new one listens within 60 s. */
+    private void assertReplaced(long old, String why) throws Exception {
+        assertTrue(ProcessHandle.of(old).map(p -> {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }).orElse(true), why);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (socket() == null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        noteDaemon();
+        assertNotNull(socket(), "a new daemon listens");
+        assertNotEquals(old, daemonPid());
+    }
+
     @Test
     void aNewBuildReplacesTheDaemon() throws Exception {
         startDaemon(Map.of());
@@ -381,25 +400,27 @@ class DaemonTest {
         Files.writeString(root.resolve("bindings/cli/target/.xbar-built"), "rebuilt-" + System.nanoTime() + "\n");
         Run r = xbar(Map.of(), w, null, "solve", "--conductances", "G.npy", "--inputs", "V.npy", "--out", "I.npy");
         assertEquals(0, r.status(), r.errText());
-        assertTrue(ProcessHandle.of(old).map(p -> {
-            try {
-                p.onExit().get(30, TimeUnit.SECONDS);
-                return true;
-            } catch (Exception e) {
-                return false;
-            }
-        }).orElse(true), "the old daemon left");
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (socket() == null && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        noteDaemon();
-        assertNotNull(socket(), "a new daemon listens");
-        assertNotEquals(old, daemonPid());
+        assertReplaced(old, "the old daemon left");
         int before = served();
         Run again = xbar(Map.of(), w, null, "solve", "--conductances", "G.npy", "--inputs", "V.npy", "--out", "J.npy");
         assertEquals(0, again.status(), again.errText());
         assertEquals(before + 1, served(), "the new daemon serves the new build");
+    }
+
+    @Test
+    void aJarReplacedUnderARunningDaemonMakesItLeave() throws Exception {
+        startDaemon(Map.of());
+        long old = daemonPid();
+        Path w = workDir("w");
+        // A jar of its class path changes while the build token stays (a jar rewritten in place, older
+        // than the stamp): the daemon cannot trust its class loader any more and must not serve.
+        Path jar = root.resolve("bindings/cli/target/xbar-cli-0-test.jar");
+        long stamp = Files.getLastModifiedTime(root.resolve("bindings/cli/target/.xbar-built")).toMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(stamp - 3_600_000));
+        Run r = xbar(Map.of(), w, null, "solve", "--conductances", "G.npy", "--inputs", "V.npy", "--out", "I.npy");
+        assertEquals(0, r.status(), r.errText());
+        assertTrue(Files.isRegularFile(w.resolve("I.npy")), "the command ran (plainly)");
+        assertReplaced(old, "the daemon whose class path changed left");
     }
 
     @Test
