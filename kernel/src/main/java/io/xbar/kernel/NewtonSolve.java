@@ -55,7 +55,11 @@ final class NewtonSolve {
     private final int[] sourcesAt;
     private final int[] amplifiersAt;
     private final LineKernels kernels;
-    /** The linearized crossbar of the last solve, kept for the next (up to {@link ProgrammedCrossbar#KEEP_WORKSPACE_CELLS} cells). */
+    /**
+     * The linearized crossbar of the last solve, kept for the next (up to {@link ProgrammedCrossbar#KEEP_WORKSPACE_CELLS}
+     * cells): its fine level and workspace, about 30 MB at 256x256, beside the 23 MB workspace the programmed
+     * crossbar itself keeps. Freed with the programmed crossbar.
+     */
     private final java.util.concurrent.atomic.AtomicReference<ProgrammedCrossbar> retired =
             new java.util.concurrent.atomic.AtomicReference<>();
 
