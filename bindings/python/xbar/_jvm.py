@@ -97,6 +97,8 @@ def bridge():
             except Exception as e:  # the JVM runs, but without xbar on its class path
                 raise XbarError("xbar classes not found in this JVM (%s); was the JVM started before xbar was "
                                 "imported?" % e) from None
+            if hasattr(_bridge, "preload"):
+                _bridge.preload()  # class initialization the first solve would otherwise pay (issue 17)
             _jpype = jpype
     return _bridge
 

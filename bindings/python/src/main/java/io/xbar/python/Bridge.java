@@ -41,6 +41,17 @@ public final class Bridge {
     private Bridge() {
     }
 
+    /**
+     * Initializes, at JVM start, the classes the first solve would otherwise initialize on its own
+     * critical path (issue 17): the line kernels (the Vector API's species and the kernels' constants,
+     * about 0.1 s) and the flag parsing of {@link #crossbar}. Class initialization only: no solve runs.
+     */
+    public static void preload() {
+        io.xbar.kernel.LineKernels.get();
+        Flags f = parse(new String[0], FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES));
+        CellModelFlags.parse(f, CircuitFlags.parse(f));
+    }
+
     /** The flags that take no value (a Python {@code True} becomes the bare flag, {@code False} leaves it out). */
     public static String[] switches() {
         return FlagSets.union(MappingFlags.SWITCHES, GlobalFlags.SWITCHES).toArray(String[]::new);
