@@ -75,30 +75,25 @@ final class ScalarLineKernels implements LineKernels {
 
     /**
      * Partial sums of {@link #dot}: element {@code from + k} goes to sum {@code k % DOT_LANES} by a
-     * fused multiply-add, and the sums are added by {@link #sumLanes}. One 8-lane vector or two
-     * 4-lane vectors hold them in {@link VectorLineKernels}.
+     * fused multiply-add, and the sums are added by {@link #sumLanes}. Two 8-lane vectors or four
+     * 4-lane vectors hold them in {@link VectorLineKernels}: independent accumulators, so the fused
+     * multiply-adds of consecutive vectors do not wait for each other.
      */
-    static final int DOT_LANES = 8;
+    static final int DOT_LANES = 16;
 
     @Override
     public double dot(double[] a, double[] b, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        double[] lanes = new double[DOT_LANES];
         int k = from;
-        for (; k + 7 < to; k += 8) {
-            s0 = Math.fma(a[k], b[k], s0);
-            s1 = Math.fma(a[k + 1], b[k + 1], s1);
-            s2 = Math.fma(a[k + 2], b[k + 2], s2);
-            s3 = Math.fma(a[k + 3], b[k + 3], s3);
-            s4 = Math.fma(a[k + 4], b[k + 4], s4);
-            s5 = Math.fma(a[k + 5], b[k + 5], s5);
-            s6 = Math.fma(a[k + 6], b[k + 6], s6);
-            s7 = Math.fma(a[k + 7], b[k + 7], s7);
+        for (; k + DOT_LANES - 1 < to; k += DOT_LANES) {
+            for (int l = 0; l < DOT_LANES; l++) {
+                lanes[l] = Math.fma(a[k + l], b[k + l], lanes[l]);
+            }
         }
-        double[] lanes = {s0, s1, s2, s3, s4, s5, s6, s7};
         return dotTail(a, b, k, to, lanes);
     }
 
-    /** Adds the elements {@code [k, to)} (fewer than eight, starting at lane 0) to {@code lanes}; returns their sum. */
+    /** Adds the elements {@code [k, to)} (fewer than {@link #DOT_LANES}, from lane 0) to {@code lanes}; returns the sum. */
     static double dotTail(double[] a, double[] b, int k, int to, double[] lanes) {
         for (int lane = 0; k < to; k++, lane++) {
             lanes[lane] = Math.fma(a[k], b[k], lanes[lane]);
@@ -106,9 +101,15 @@ final class ScalarLineKernels implements LineKernels {
         return sumLanes(lanes);
     }
 
-    /** The fixed order in which the eight partial sums of {@link #dot} are added. */
+    /** The fixed order in which the partial sums of {@link #dot} are added: a pairwise tree. */
     static double sumLanes(double[] s) {
-        return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        double[] t = s.clone();
+        for (int width = DOT_LANES / 2; width >= 1; width /= 2) {
+            for (int l = 0; l < width; l++) {
+                t[l] = t[l] + t[l + width];
+            }
+        }
+        return t[0];
     }
 
     @Override

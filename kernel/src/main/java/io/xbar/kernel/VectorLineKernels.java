@@ -122,8 +122,8 @@ final class VectorLineKernels implements LineKernels {
     }
 
     /**
-     * The lane layout of {@link ScalarLineKernels#dot}: eight partial sums, as one 8-lane vector or
-     * two 4-lane vectors, added in its fixed order ({@link ScalarLineKernels#sumLanes}); never
+     * The lane layout of {@link ScalarLineKernels#dot}: sixteen partial sums, as two 8-lane or four
+     * 4-lane accumulators, added in its fixed order ({@link ScalarLineKernels#sumLanes}); never
      * {@code reduceLanes}, whose order is unspecified and differs between the interpreter and C2.
      */
     @Override
@@ -131,20 +131,29 @@ final class VectorLineKernels implements LineKernels {
         double[] lanes = new double[ScalarLineKernels.DOT_LANES];
         int k = from;
         if (S.length() == 8) {
-            DoubleVector acc = DoubleVector.zero(S);
-            for (; k + 7 < to; k += 8) {
-                acc = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc);
+            DoubleVector acc0 = DoubleVector.zero(S);
+            DoubleVector acc1 = DoubleVector.zero(S);
+            for (; k + 15 < to; k += 16) {
+                acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
+                acc1 = DoubleVector.fromArray(S, a, k + 8).fma(DoubleVector.fromArray(S, b, k + 8), acc1);
             }
-            acc.intoArray(lanes, 0);
+            acc0.intoArray(lanes, 0);
+            acc1.intoArray(lanes, 8);
         } else if (S.length() == 4) {
             DoubleVector acc0 = DoubleVector.zero(S);
             DoubleVector acc1 = DoubleVector.zero(S);
-            for (; k + 7 < to; k += 8) {
+            DoubleVector acc2 = DoubleVector.zero(S);
+            DoubleVector acc3 = DoubleVector.zero(S);
+            for (; k + 15 < to; k += 16) {
                 acc0 = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), acc0);
                 acc1 = DoubleVector.fromArray(S, a, k + 4).fma(DoubleVector.fromArray(S, b, k + 4), acc1);
+                acc2 = DoubleVector.fromArray(S, a, k + 8).fma(DoubleVector.fromArray(S, b, k + 8), acc2);
+                acc3 = DoubleVector.fromArray(S, a, k + 12).fma(DoubleVector.fromArray(S, b, k + 12), acc3);
             }
             acc0.intoArray(lanes, 0);
             acc1.intoArray(lanes, 4);
+            acc2.intoArray(lanes, 8);
+            acc3.intoArray(lanes, 12);
         } else {
             return TAIL.dot(a, b, from, to);
         }

@@ -75,7 +75,7 @@ class LineKernelsTest {
         LineKernels s = LineKernels.scalar();
         LineKernels v = LineKernels.Holder.vectorOrNull();
         Random rnd = new Random(5);
-        for (int n : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 33, 4098}) {
+        for (int n : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 47, 4098}) {
             double[] a = random(rnd, n + 2, -1, 1);
             double[] b = random(rnd, n + 2, -1, 1);
             assertEquals(s.dot(a, b, 1, n + 1), v.dot(a, b, 1, n + 1), "dot " + n);
