@@ -94,47 +94,8 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         this.cell = newCell;
         kernels.transpose(m, n, 0, m, newCell, 0, n, cellU, 0, m);
         this.maxCell = ConjugateGradient.currentConductance(newCell, circuit);
-        // assemble()'s cell terms, in its order of operations (the same bits), line by line in each
-        // layer's own layout; pinned nodes, chain couplings and wires do not depend on the cells.
-        double gw = 1.0 / circuit.wordLine();
-        double gb = 1.0 / circuit.bitLine();
-        double gs = circuit.source() == 0 ? 0 : 1.0 / circuit.source();
-        double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
-        Drive drive = circuit.drive();
-        Sense sense = circuit.senseAt();
-        double[] c = fine.cross[0];
-        double maxDiag = 0;
-        for (int j = 0; j < n; j++) {
-            double left = j > 0 ? gw : 0;
-            double right = j + 1 < n ? gw : 0;
-            double driver = drive.sourcesAt(j, n) * gs;
-            for (int i = 0, u = j * m; i < m; i++, u++) {
-                if (fine.uPinned[u]) {
-                    fine.uDiag[u] = 1;
-                    c[u] = 0;
-                    continue;
-                }
-                double d = cellU[u] + left + right + driver;
-                fine.uDiag[u] = d;
-                maxDiag = Math.max(maxDiag, d);
-                c[u] = fine.wPinned[i * n + j] ? 0 : -cellU[u];
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            double up = i > 0 ? gb : 0;
-            double down = i + 1 < m ? gb : 0;
-            double amplifier = sense.amplifiersAt(i, m) * gsense;
-            for (int j = 0, w = i * n; j < n; j++, w++) {
-                if (fine.wPinned[w]) {
-                    fine.wDiag[w] = 1;
-                    continue;
-                }
-                double d = newCell[w] + up + down + amplifier;
-                fine.wDiag[w] = d;
-                maxDiag = Math.max(maxDiag, d);
-            }
-        }
-        this.normA = 2 * maxDiag;
+        // Pinned nodes, chain couplings and wires do not depend on the cells: only the cell terms change.
+        this.normA = cellTerms();
         fine.refactor();
     }
 
@@ -152,45 +113,75 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
      * contiguously, split across the workers.
      */
     private double assemble() {
-        double gw = 1.0 / circuit.wordLine();
-        double gb = 1.0 / circuit.bitLine();
         boolean pinSource = circuit.source() == 0;
         boolean pinSense = circuit.sense() == 0;
-        double gs = pinSource ? 0 : 1.0 / circuit.source();
-        double gsense = pinSense ? 0 : 1.0 / circuit.sense();
-        Drive drive = circuit.drive();
-        Sense sense = circuit.senseAt();
+        double gw = 1.0 / circuit.wordLine();
+        double gb = 1.0 / circuit.bitLine();
         boolean[] columnPinned = new boolean[n];
         for (int j = 0; j < n; j++) {
-            columnPinned[j] = pinSource && drive.sourcesAt(j, n) > 0;
+            columnPinned[j] = pinSource && circuit.drive().sourcesAt(j, n) > 0;
         }
         boolean[] rowPinned = new boolean[m];
         for (int i = 0; i < m; i++) {
-            rowPinned[i] = pinSense && sense.amplifiersAt(i, m) > 0;
+            rowPinned[i] = pinSense && circuit.senseAt().amplifiersAt(i, m) > 0;
         }
-        double[] c = new double[m * n];
+        // The structure: pinned nodes and the wire couplings between free neighbours.
+        Parallel.range(n, 1, (long) m * n, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                boolean linked = j > 0 && !columnPinned[j] && !columnPinned[j - 1];
+                java.util.Arrays.fill(fine.uPinned, j * m, (j + 1) * m, columnPinned[j]);
+                if (linked) {
+                    java.util.Arrays.fill(fine.uOff, j * m, (j + 1) * m, -gw);
+                }
+            }
+        });
+        Parallel.range(m, 1, (long) m * n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                boolean linked = i > 0 && !rowPinned[i] && !rowPinned[i - 1];
+                java.util.Arrays.fill(fine.wPinned, i * n, (i + 1) * n, rowPinned[i]);
+                if (linked) {
+                    java.util.Arrays.fill(fine.wOff, i * n, (i + 1) * n, -gb);
+                }
+            }
+        });
+        fine.cross[0] = new double[m * n];
+        return cellTerms();
+    }
+
+    /**
+     * The entries of the finest level that depend on the cells, written in place over a level whose
+     * pinned nodes are set: the diagonals ({@code g' + wires + driver or sense}; 1 on pinned nodes)
+     * and the cell couplings ({@code -g'} between two free nodes). Returns {@code ||A||_inf} over free
+     * nodes. {@link #assemble} and {@link #reprogram} both fill the level through it, so a crossbar
+     * reprogrammed in place is the same operator, to the bit, as one built anew.
+     */
+    private double cellTerms() {
+        double gw = 1.0 / circuit.wordLine();
+        double gb = 1.0 / circuit.bitLine();
+        double gs = circuit.source() == 0 ? 0 : 1.0 / circuit.source();
+        double gsense = circuit.sense() == 0 ? 0 : 1.0 / circuit.sense();
+        Drive drive = circuit.drive();
+        Sense sense = circuit.senseAt();
+        double[] c = fine.cross[0];
+        boolean[] rowPinned = new boolean[m];
+        for (int i = 0; i < m; i++) {
+            rowPinned[i] = fine.wPinned[i * n];
+        }
         double[] columnMax = new double[n];
         double[] rowMax = new double[m];
         // Word lines: column j holds u(i, j) at j * m + i.
         Parallel.range(n, 1, (long) m * n, (from, to) -> {
             for (int j = from; j < to; j++) {
                 int ends = drive.sourcesAt(j, n);
-                boolean pinned = columnPinned[j];
-                boolean linked = j > 0 && !pinned && !columnPinned[j - 1];
+                boolean pinned = fine.uPinned[j * m];
                 double max = 0;
                 for (int i = 0, u = j * m; i < m; i++, u++) {
-                    fine.uPinned[u] = pinned;
                     double diag = cellU[u] + (j > 0 ? gw : 0) + (j + 1 < n ? gw : 0) + ends * gs;
                     fine.uDiag[u] = pinned ? 1 : diag;
                     if (!pinned) {
                         max = Math.max(max, diag);
-                        if (!rowPinned[i]) {
-                            c[u] = -cellU[u];
-                        }
                     }
-                    if (linked) {
-                        fine.uOff[u] = -gw;
-                    }
+                    c[u] = pinned || rowPinned[i] ? 0 : -cellU[u];
                 }
                 columnMax[j] = max;
             }
@@ -200,23 +191,17 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             for (int i = from; i < to; i++) {
                 int senses = sense.amplifiersAt(i, m);
                 boolean pinned = rowPinned[i];
-                boolean linked = i > 0 && !pinned && !rowPinned[i - 1];
                 double max = 0;
                 for (int j = 0, w = i * n; j < n; j++, w++) {
-                    fine.wPinned[w] = pinned;
                     double diag = cell[w] + (i > 0 ? gb : 0) + (i + 1 < m ? gb : 0) + senses * gsense;
                     fine.wDiag[w] = pinned ? 1 : diag;
                     if (!pinned) {
                         max = Math.max(max, diag);
                     }
-                    if (linked) {
-                        fine.wOff[w] = -gb;
-                    }
                 }
                 rowMax[i] = max;
             }
         });
-        fine.cross[0] = c;
         double maxDiag = 0;
         for (double d : columnMax) {
             maxDiag = Math.max(maxDiag, d);
