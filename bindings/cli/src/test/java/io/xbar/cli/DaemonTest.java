@@ -372,9 +372,9 @@ class DaemonTest {
 
     // ------------------------------------------------------------------ lifecycle and failures
 
-    /** Daemon {@code old} exits within 30 s ({@code why} if not) and a new one listens within 60 s. */
-    private void assertReplaced(long old, String why) throws Exception {
-        assertTrue(ProcessHandle.of(old).map(p -> {
+    /** Process {@code pid} exits within 30 s ({@code why} if not). */
+    private static void assertExits(long pid, String why) {
+        assertTrue(ProcessHandle.of(pid).map(p -> {
             try {
                 p.onExit().get(30, TimeUnit.SECONDS);
                 return true;
@@ -382,6 +382,11 @@ class DaemonTest {
                 return false;
             }
         }).orElse(true), why);
+    }
+
+    /** Daemon {@code old} exits within 30 s ({@code why} if not) and a new one listens within 60 s. */
+    private void assertReplaced(long old, String why) throws Exception {
+        assertExits(old, why);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (socket() == null && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -421,6 +426,32 @@ class DaemonTest {
         assertEquals(0, r.status(), r.errText());
         assertTrue(Files.isRegularFile(w.resolve("I.npy")), "the command ran (plainly)");
         assertReplaced(old, "the daemon whose class path changed left");
+    }
+
+    @Test
+    void stopDuringTheWarmUpStopsTheDaemon() throws Exception {
+        sockets = Files.createDirectories(dir.resolve("s"));
+        Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
+        // A real warm-up (seconds of solves): the daemon is not listening yet when the stop comes.
+        Map<String, String> warm = Map.of("XBAR_DAEMON_WARMUP", "1");
+        Run first = xbar(warm, dir, null, "--help");
+        assertEquals(0, first.status(), first.errText());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!pidFileExists() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        noteDaemon();
+        long pid = daemonPid();
+        assumeTrue(socket() == null, "the daemon finished its warm-up before the stop could come");
+        Run stop = xbar(warm, dir, null, "daemon", "stop");
+        assertEquals(0, stop.status(), stop.errText());
+        assertExits(pid, "the daemon stopped during its warm-up");
+    }
+
+    private boolean pidFileExists() throws IOException {
+        try (Stream<Path> s = Files.list(sockets)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".pid"));
+        }
     }
 
     @Test
