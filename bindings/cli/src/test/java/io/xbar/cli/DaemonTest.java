@@ -18,7 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -532,7 +531,11 @@ class DaemonTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private Process start(Map<String, String> env, Path cwd, String... args) throws IOException {
+    /**
+     * {@code ./xbar ARGS} in {@code cwd}: no {@code XBAR_*} variable of the test JVM's, this JVM's
+     * {@code java}, no daemon warm-up and this test's socket directory, then {@code env} over them.
+     */
+    private ProcessBuilder launcherCommand(Map<String, String> env, Path cwd, String... args) {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
@@ -542,22 +545,17 @@ class DaemonTest {
         e.put("XBAR_DAEMON_WARMUP", "0");
         e.put("XBAR_DAEMON_DIR", (sockets != null ? sockets : dir.resolve("s")).toString());
         e.putAll(env);
+        return pb;
+    }
+
+    private Process start(Map<String, String> env, Path cwd, String... args) throws IOException {
+        ProcessBuilder pb = launcherCommand(env, cwd, args);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }
 
     private Run xbar(Map<String, String> env, Path cwd, byte[] stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("XBAR_"));
-        e.put("XBAR_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        e.put("XBAR_DAEMON_WARMUP", "0");
-        e.put("XBAR_DAEMON_DIR", (sockets != null ? sockets : dir.resolve("s")).toString());
-        Map<String, String> all = new HashMap<>(env);
-        e.putAll(all);
-        Process p = pb.start();
+        Process p = launcherCommand(env, cwd, args).start();
         Thread.ofPlatform().daemon().start(() -> {
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) {
