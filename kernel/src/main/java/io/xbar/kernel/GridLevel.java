@@ -113,8 +113,7 @@ final class GridLevel {
             });
         }
         checkPinnedDecoupled();
-        Parallel.range(m, 8, cells, (from, to) -> kernels.factor(m, n, from, to, uDiag, uOff, uLower, uInvPivot));
-        Parallel.range(n, 8, cells, (from, to) -> kernels.factor(n, m, from, to, wDiag, wOff, wLower, wInvPivot));
+        factorChains();
     }
 
     /** The indices {@code k} with {@code flags[k]}, of which there are {@code count}. */
@@ -136,8 +135,13 @@ final class GridLevel {
      */
     void refactor() {
         kernels.transpose(n, m, 0, n, cross[0], 0, m, crossT[0], 0, n);
-        kernels.factor(m, n, 0, m, uDiag, uOff, uLower, uInvPivot);
-        kernels.factor(n, m, 0, n, wDiag, wOff, wLower, wInvPivot);
+        factorChains();
+    }
+
+    /** {@code L D L^T} of every word line and bit line, split across the workers (each line on its own). */
+    private void factorChains() {
+        Parallel.range(m, 8, cells, (from, to) -> kernels.factor(m, n, from, to, uDiag, uOff, uLower, uInvPivot));
+        Parallel.range(n, 8, cells, (from, to) -> kernels.factor(n, m, from, to, wDiag, wOff, wLower, wInvPivot));
     }
 
     /**
