@@ -8,7 +8,8 @@ package io.xbar.kernel;
  * corrects from level 1 once; every level from {@link #W_FROM} = 2 on is cycled {@link #CYCLE_INDEX} = 2
  * times per visit (the {@link Tuning} defaults), so below the finest level the cycle is a W-cycle; the
  * coarsest level is solved exactly. Coarse spaces: word lines are interpolated linearly along the
- * row and aggregated in pairs across rows; bit lines the other way round. The Galerkin products {@code P^T A P} keep every level in the form of
+ * row and aggregated in pairs across rows; bit lines the other way round; a direction whose linear prolongation would lose rank on the
+ * free nodes is not coarsened ({@link #independentOnFree}). The Galerkin products {@code P^T A P} keep every level in the form of
  * {@link GridLevel} (chains plus a four-point coupling stencil). The coarsest level (at most
  * {@value #COARSEST_CELLS} cells) is solved by a small dense Cholesky, in Java: at that size a
  * native call costs more than the arithmetic.
@@ -50,9 +51,13 @@ final class Multigrid {
         java.util.List<Interpolation[]> transfers = new java.util.ArrayList<>();
         GridLevel level = finest;
         list.add(level);
-        while (level.cells > COARSEST_CELLS && (level.m > 1 || level.n > 1)) {
-            boolean rows = level.m > 1;
-            boolean cols = level.n > 1;
+        while (level.cells > COARSEST_CELLS) {
+            // A direction is coarsened only where its linear prolongation stays independent on the free nodes.
+            boolean rows = level.m > 1 && independentOnFree(Interpolation.linear(level.m), level.wPinned, level.n);
+            boolean cols = level.n > 1 && independentOnFree(Interpolation.linear(level.n), level.uPinned, level.m);
+            if (!rows && !cols) {
+                break;
+            }
             Interpolation[] t = {
                 rows ? Interpolation.aggregate(level.m) : Interpolation.identity(level.m),
                 rows ? Interpolation.linear(level.m) : Interpolation.identity(level.m),
@@ -78,6 +83,53 @@ final class Multigrid {
         coarseUnknowns = 2 * coarsest.cells;
         coarseFactor = dense(coarsest);
         DenseCholesky.factor(coarseUnknowns, coarseFactor);
+    }
+
+    /**
+     * Whether the linear prolongation {@code p} of one direction, restricted to the free fine points
+     * of every line, has independent columns (position {@code q} of line {@code l} is at
+     * {@code q * lines + l}: the bit-line rows of the w layer, the word-line columns of the u layer).
+     * Otherwise {@code P^T A P} is singular, only semidefinite: pinned nodes drop out of the Galerkin
+     * sums, and a line of three points pinned at both ends (three columns driven at both ends, or
+     * three rows sensed at both, with a zero resistance) keeps one free point, the midpoint, which
+     * both coarse points interpolate with weight 1/2. Their difference is a null vector; the coarse
+     * line factors and the coarsest Cholesky break down, and CG stops after one iteration. Such a
+     * direction is left uncoarsened. Coarse points form a path: a free fine point with one coarse
+     * point anchors it, one with two links them; the columns are independent iff every linked run
+     * that a free point reaches holds an anchor.
+     */
+    static boolean independentOnFree(Interpolation p, boolean[] pinned, int lines) {
+        boolean[] reached = new boolean[p.coarse];
+        boolean[] anchored = new boolean[p.coarse];
+        boolean[] linked = new boolean[p.coarse]; // coarse c and c + 1 share a free fine point
+        for (int l = 0; l < lines; l++) {
+            java.util.Arrays.fill(reached, false);
+            java.util.Arrays.fill(anchored, false);
+            java.util.Arrays.fill(linked, false);
+            for (int q = 0; q < p.fine; q++) {
+                if (pinned[q * lines + l]) {
+                    continue;
+                }
+                reached[p.first[q]] = true;
+                if (p.second[q] < 0) {
+                    anchored[p.first[q]] = true;
+                } else {
+                    reached[p.second[q]] = true;
+                    linked[Math.min(p.first[q], p.second[q])] = true;
+                }
+            }
+            boolean anchor = false;
+            for (int c = 0; c < p.coarse; c++) {
+                anchor |= anchored[c];
+                if (!linked[c]) { // a run ends at c
+                    if (reached[c] && !anchor) {
+                        return false;
+                    }
+                    anchor = false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
