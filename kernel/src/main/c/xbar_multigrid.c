@@ -9,6 +9,19 @@
  * hold u in [0, mn) and w in [mn, 2mn).
  */
 #define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS, madvise */
+/*
+ * Built once per instruction set (build.sh): -DXBAR_MG_SUFFIX=_v3 with -march=x86-64-v3 (AVX2, FMA)
+ * and =_v4 with -march=x86-64-v4 (AVX-512); the JNI glue calls the one the CPU runs. The
+ * operations are the same in both, so are the bits (NativeMultigridTest checks each variant).
+ */
+#ifdef XBAR_MG_SUFFIX
+#define XBAR_MG_CAT2(a, b) a##b
+#define XBAR_MG_CAT(a, b) XBAR_MG_CAT2(a, b)
+#define xbar_mg_program XBAR_MG_CAT(xbar_mg_program, XBAR_MG_SUFFIX)
+#define xbar_mg_solve XBAR_MG_CAT(xbar_mg_solve, XBAR_MG_SUFFIX)
+#define xbar_mg_free XBAR_MG_CAT(xbar_mg_free, XBAR_MG_SUFFIX)
+#define xbar_mg_bytes XBAR_MG_CAT(xbar_mg_bytes, XBAR_MG_SUFFIX)
+#endif
 #include "xbar_multigrid.h"
 
 #include <math.h>
@@ -867,19 +880,69 @@ static double current_conductance(const double *cell, long count, const xbar_mg_
     return isinf(min) ? 0 : min;
 }
 
+/*
+ * Multigrid.independentOnFree for Interpolation.linear(fine): whether the linear prolongation of one
+ * direction has independent columns on the free points of every line (position q of line l at
+ * q * lines + l). Coarse points form a path; a free point with one coarse point anchors it, one
+ * with two links them; independent iff every linked run that a free point reaches holds an anchor.
+ */
+static int independent_on_free(int fine, const unsigned char *pinned, int lines) {
+    int coarse = coarse_size(fine);
+    unsigned char *flags = calloc((size_t) 3 * coarse, 1);
+    if (flags == NULL) {
+        return 0; /* not coarsened: always exact, only slower */
+    }
+    unsigned char *reached = flags, *anchored = flags + coarse, *linked = flags + 2 * coarse;
+    int independent = 1;
+    for (int l = 0; l < lines && independent; l++) {
+        memset(flags, 0, (size_t) 3 * coarse);
+        for (int q = 0; q < fine; q++) {
+            if (pinned[(long) q * lines + l]) {
+                continue;
+            }
+            int first = q / 2;
+            int second = q % 2 == 0 || first + 1 >= coarse ? -1 : first + 1;
+            reached[first] = 1;
+            if (second < 0) {
+                anchored[first] = 1;
+            } else {
+                reached[second] = 1;
+                linked[first] = 1;
+            }
+        }
+        int anchor = 0;
+        for (int c = 0; c < coarse; c++) {
+            anchor |= anchored[c];
+            if (!linked[c]) {
+                if (reached[c] && !anchor) {
+                    independent = 0;
+                    break;
+                }
+                anchor = 0;
+            }
+        }
+    }
+    free(flags);
+    return independent;
+}
+
 /* Multigrid(GridLevel finest): the hierarchy, the coarsest factor. */
 static int build_hierarchy(xbar_mg *g) {
     arena *ar = &g->mem;
     int capacity = g->levels; /* allocated for */
     int count = 1;
     level *lv = g->lv;
-    while (lv[count - 1].cells > COARSEST_CELLS && (lv[count - 1].m > 1 || lv[count - 1].n > 1)) {
+    while (lv[count - 1].cells > COARSEST_CELLS) {
+        level *a = &lv[count - 1];
+        /* A direction is coarsened only where its linear prolongation stays independent on the free nodes. */
+        int rows = a->m > 1 && independent_on_free(a->m, a->w_pinned, a->n);
+        int cols = a->n > 1 && independent_on_free(a->n, a->u_pinned, a->m);
+        if (!rows && !cols) {
+            break;
+        }
         if (count >= capacity) {
             return XBAR_BAD_ARGUMENT;
         }
-        level *a = &lv[count - 1];
-        int rows = a->m > 1;
-        int cols = a->n > 1;
         int k = count - 1;
         int ok = (rows ? interp_aggregate(ar, &g->row_aggregate[k], a->m) : interp_identity(ar, &g->row_aggregate[k], a->m))
                 && (rows ? interp_linear(ar, &g->row_linear[k], a->m) : interp_identity(ar, &g->row_linear[k], a->m))
