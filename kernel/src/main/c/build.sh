@@ -55,8 +55,19 @@ if [ ! -f "$glue" ] || [ ${#core[@]} -eq 0 ]; then
   exit 0
 fi
 
+# libxbarmg.so.sha256: "<sha-256 hex> <size>", so that NativeMultigrid finds the library it extracted from
+# the jar earlier without reading and hashing it again.
+write_digest() {
+  local digest=$lib.sha256 tmp_digest
+  tmp_digest=$(mktemp "$out_dir/.libxbarmg.so.sha256.XXXXXX")
+  echo "$(sha256sum "$lib" | cut -c1-64) $(stat -c %s "$lib")" >"$tmp_digest"
+  chmod 644 "$tmp_digest"
+  mv -f "$tmp_digest" "$digest"
+}
+
 # Up to date: nothing here is newer than the library.
 if [ -f "$lib" ] && [ -z "$(find "$src_dir" -newer "$lib" -print -quit)" ]; then
+  [ -f "$lib.sha256" ] && [ "$lib.sha256" -nt "$lib" ] || write_digest
   exit 0
 fi
 
@@ -86,4 +97,5 @@ trap 'rm -f "$tmp"' EXIT
 chmod 644 "$tmp"
 mv -f "$tmp" "$lib"
 trap - EXIT
+write_digest
 echo "[INFO] xbar native multigrid: built $lib" >&2

@@ -5,19 +5,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -37,6 +41,8 @@ final class NativeMultigrid {
     /** The library's file name and its resource, relative to this class. */
     static final String LIBRARY = "libxbarmg.so";
     static final String RESOURCE = "native/linux-x86_64/" + LIBRARY;
+    /** {@code RESOURCE + DIGEST}: the library's SHA-256 (hex) and size in bytes, written next to it by build.sh. */
+    static final String DIGEST = ".sha256";
     /** {@code -Dxbar.native=false} turns the twin off. */
     static final String PROPERTY = "xbar.native";
 
@@ -44,8 +50,6 @@ final class NativeMultigrid {
     static final int OK = 0, NOT_CONVERGED = 1, NOT_SPD = 2, PINNED_COUPLED = 3, NO_MEMORY = 4, BAD_ARGUMENT = 5;
     /** Lengths of {@link #solve}'s {@code real}, {@code ints} and {@code stats}. */
     static final int REAL_COUNT = 8, INT_COUNT = 6, STATS_COUNT = 2;
-
-    private static final System.Logger LOG = System.getLogger(NativeMultigrid.class.getName());
 
     private NativeMultigrid() {
     }
@@ -131,9 +135,10 @@ final class NativeMultigrid {
         } catch (Throwable t) { // UnsatisfiedLinkError, SecurityException, IOException, a broken file system ...
             reason = "loading " + LIBRARY + " failed: " + t;
         }
-        if (reason != null) {
+        if (reason != null) { // the logger only now: setting one up costs a cold JVM tens of milliseconds
             String message = reason;
-            LOG.log(System.Logger.Level.DEBUG, () -> "native multigrid not used, the Java solver answers: " + message);
+            System.getLogger(NativeMultigrid.class.getName()).log(System.Logger.Level.DEBUG,
+                    () -> "native multigrid not used, the Java solver answers: " + message);
         }
         return reason;
     }
@@ -151,16 +156,7 @@ final class NativeMultigrid {
         if (url == null) {
             return "no " + RESOURCE + " in the kernel (built without gcc?)";
         }
-        Path library;
-        if (url.getProtocol().equals("file")) {
-            library = Path.of(url.toURI());
-        } else {
-            byte[] bytes;
-            try (InputStream in = url.openStream()) {
-                bytes = in.readAllBytes();
-            }
-            library = extract(bytes, cacheRoots());
-        }
+        Path library = url.getProtocol().equals("file") ? Path.of(url.toURI()) : extract(url, NativeMultigrid.class.getResource(RESOURCE + DIGEST), cacheDirs());
         System.load(library.toAbsolutePath().toString());
         if (cpuSupported0() != 1) {
             return "this CPU lacks AVX2 or FMA (the library is built for x86-64-v3)";
@@ -168,49 +164,106 @@ final class NativeMultigrid {
         return null;
     }
 
-    /** Where extracted libraries go: the per-user cache, then a per-user directory below java.io.tmpdir. */
-    static Path[] cacheRoots() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".cache");
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return new Path[] {cache.resolve("xbar").resolve("native"),
-                           Path.of(System.getProperty("java.io.tmpdir"), "xbar-" + user, "native")};
+    /**
+     * Extracts the library at {@code url} (inside a jar). build.sh writes its SHA-256 and size next to it
+     * ({@link #DIGEST}, {@code digest} here; may be null), so a later JVM finds the extracted copy without reading and hashing the library
+     * again (that costs a cold JVM some 40 ms); without that file, or on a miss, the bytes are read and hashed.
+     */
+    static Path extract(URL url, URL digest, CacheDir... dirs) throws IOException {
+        if (digest != null) {
+            String text;
+            try (InputStream in = digest.openStream()) {
+                text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+            }
+            int space = text.indexOf(' ');
+            String hash = space == 64 ? text.substring(0, 64).toLowerCase(Locale.ROOT) : "";
+            long size = space == 64 ? size(text.substring(space + 1).strip()) : -1;
+            if (size >= 0 && isHex(hash)) {
+                hash = hash.substring(0, 16);
+                for (CacheDir dir : dirs) {
+                    Path found = dir.existing(hash, size);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+        }
+        byte[] bytes;
+        try (InputStream in = url.openStream()) {
+            bytes = in.readAllBytes();
+        }
+        return extract(bytes, dirs);
+    }
+
+    /** A directory for extracted libraries; a shared one (below java.io.tmpdir) is used only when it is private. */
+    record CacheDir(Path path, boolean shared) {
+        /** The library extracted earlier under {@code hash}, when it is there with {@code size} bytes, else null. */
+        Path existing(String hash, long size) {
+            Path dir = path.resolve(hash);
+            Path target = dir.resolve(LIBRARY);
+            try {
+                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || Files.size(target) != size) {
+                    return null;
+                }
+                if (shared) {
+                    requirePrivate(dir);
+                }
+                return target;
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return null;
+            }
+        }
     }
 
     /**
-     * The library {@code bytes} as a file {@code <root>/<first 16 hex digits of their SHA-256>/libxbarmg.so}
-     * below the first root that works: reused when it is there with the right size (a file there is complete,
+     * Where extracted libraries go: {@code ${XDG_CACHE_HOME:-$HOME/.cache}/xbar/native}, then
+     * {@code ${java.io.tmpdir}/xbar-<user>/native}.
+     */
+    static CacheDir[] cacheDirs() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        StringBuilder user = new StringBuilder(System.getProperty("user.name", "user"));
+        for (int i = 0; i < user.length(); i++) { // no regex: a cold JVM pays for compiling one
+            char c = user.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                user.setCharAt(i, '_');
+            }
+        }
+        return new CacheDir[] {new CacheDir(cache.resolve("xbar").resolve("native"), false),
+                               new CacheDir(Path.of(System.getProperty("java.io.tmpdir"), "xbar-" + user, "native"), true)};
+    }
+
+    /**
+     * The library {@code bytes} as a file {@code <dir>/<first 16 hex digits of their SHA-256>/libxbarmg.so} in the
+     * first of {@code dirs} that works: reused when it is there with the right size (a file there is complete,
      * since it is only ever created by an atomic move), else written to a temporary file in the same directory
      * and moved into place atomically, so concurrent JVMs never see a half-written library.
      *
-     * @throws IOException when no root can hold it; the message names every root's failure
+     * @throws IOException when no directory can hold it; the message names every directory's failure
      */
-    static Path extract(byte[] bytes, Path... roots) throws IOException {
+    static Path extract(byte[] bytes, CacheDir... dirs) throws IOException {
         String hash = sha256Prefix(bytes);
-        IOException failure = new IOException("cannot extract " + LIBRARY + " to " + Arrays.toString(roots));
-        for (Path root : roots) {
+        List<Exception> failures = new ArrayList<>();
+        for (CacheDir dir : dirs) {
             try {
-                return extractTo(bytes, root.resolve(hash));
+                Path found = dir.existing(hash, bytes.length);
+                return found != null ? found : extractTo(bytes, dir.path().resolve(hash), dir.shared());
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                failure.addSuppressed(e);
+                failures.add(e);
             }
         }
+        IOException failure = new IOException("cannot extract " + LIBRARY + " to any of " + Arrays.toString(dirs));
+        failures.forEach(failure::addSuppressed);
         throw failure;
     }
 
-    private static Path extractTo(byte[] bytes, Path dir) throws IOException {
+    private static Path extractTo(byte[] bytes, Path dir, boolean shared) throws IOException {
         createPrivateDirectories(dir);
-        // Below a shared java.io.tmpdir someone else could have made these directories first and put a library
-        // there: use them only when they are this user's and nobody else can write to them.
-        Path d = dir.toAbsolutePath();
-        for (int level = 0; level < 3 && d != null; level++, d = d.getParent()) { // <hash>, native, xbar
-            requirePrivate(d);
+        if (shared) {
+            requirePrivate(dir);
         }
         Path target = dir.resolve(LIBRARY);
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
-            return target;
-        }
         Path temporary = Files.createTempFile(dir, "." + LIBRARY + ".", ".tmp"); // owner-only, in the same directory
         try {
             Files.write(temporary, bytes);
@@ -250,19 +303,46 @@ final class NativeMultigrid {
         }
     }
 
-    private static void requirePrivate(Path dir) throws IOException {
-        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+    /**
+     * Below a shared java.io.tmpdir someone else could have made {@code <hash>}, {@code native} or
+     * {@code xbar-<user>} first and put a library there: each must be this user's and writable by nobody else.
+     */
+    private static void requirePrivate(Path hashDir) throws IOException {
+        if (!hashDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return;
         }
-        UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
+        UserPrincipal me = hashDir.getFileSystem().getUserPrincipalLookupService()
                 .lookupPrincipalByName(System.getProperty("user.name"));
-        UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (!owner.equals(me) || permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IOException(dir + " is not private to " + me.getName() + " (owner " + owner.getName() + ", "
-                    + PosixFilePermissions.toString(permissions) + ")");
+        Path d = hashDir.toAbsolutePath();
+        for (int level = 0; level < 3 && d != null; level++, d = d.getParent()) {
+            PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> permissions = a.permissions();
+            if (!a.isDirectory() || !a.owner().equals(me) || permissions.contains(PosixFilePermission.GROUP_WRITE)
+                    || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IOException(d + " is not a directory private to " + me.getName() + " (owner "
+                        + a.owner().getName() + ", " + PosixFilePermissions.toString(permissions) + ")");
+            }
         }
+    }
+
+    /** {@code s} as a size: decimal digits only, at most 12 of them; else -1. No regex: a cold JVM pays for one. */
+    private static long size(String s) {
+        long value = s.isEmpty() || s.length() > 12 ? -1 : 0;
+        for (int i = 0; i < s.length() && value >= 0; i++) {
+            char c = s.charAt(i);
+            value = c >= '0' && c <= '9' ? value * 10 + (c - '0') : -1;
+        }
+        return value;
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
     }
 
     static String sha256Prefix(byte[] bytes) {

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -99,7 +101,7 @@ class NativeMultigridLoadTest {
     void extractionWritesTheBytesUnderTheirHashAndLeavesNoTemporaryFile() throws IOException {
         byte[] bytes = bytes(1, 40_000);
         Path root = temp.resolve("cache").resolve("xbar").resolve("native");
-        Path library = NativeMultigrid.extract(bytes, root);
+        Path library = NativeMultigrid.extract(bytes, own(root));
         assertEquals(root.resolve(NativeMultigrid.sha256Prefix(bytes)).resolve(NativeMultigrid.LIBRARY), library);
         assertEquals(16, NativeMultigrid.sha256Prefix(bytes).length());
         assertArrayEquals(bytes, Files.readAllBytes(library));
@@ -111,19 +113,19 @@ class NativeMultigridLoadTest {
     void anExtractedLibraryIsReusedAndOneOfTheWrongSizeReplaced() throws IOException {
         byte[] bytes = bytes(2, 30_000);
         Path root = temp.resolve("a").resolve("b");
-        Path library = NativeMultigrid.extract(bytes, root);
+        Path library = NativeMultigrid.extract(bytes, own(root));
         FileTime marker = FileTime.fromMillis(86_400_000L);
         Files.setLastModifiedTime(library, marker);
-        assertEquals(library, NativeMultigrid.extract(bytes, root));
+        assertEquals(library, NativeMultigrid.extract(bytes, own(root)));
         assertEquals(marker, Files.getLastModifiedTime(library), "rewritten instead of reused");
 
         Files.write(library, new byte[bytes.length / 2]); // as if cut short by something else
-        assertEquals(library, NativeMultigrid.extract(bytes, root));
+        assertEquals(library, NativeMultigrid.extract(bytes, own(root)));
         assertArrayEquals(bytes, Files.readAllBytes(library));
         assertEquals(List.of(library), list(library.getParent()));
 
         byte[] other = bytes(3, 30_000); // another build: another directory, the first one stays
-        Path second = NativeMultigrid.extract(other, root);
+        Path second = NativeMultigrid.extract(other, own(root));
         assertTrue(!second.getParent().equals(library.getParent()));
         assertArrayEquals(bytes, Files.readAllBytes(library));
         assertArrayEquals(other, Files.readAllBytes(second));
@@ -137,7 +139,7 @@ class NativeMultigridLoadTest {
         try {
             List<Callable<byte[]>> tasks = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                tasks.add(() -> Files.readAllBytes(NativeMultigrid.extract(bytes, root)));
+                tasks.add(() -> Files.readAllBytes(NativeMultigrid.extract(bytes, own(root))));
             }
             for (Future<byte[]> f : pool.invokeAll(tasks)) {
                 assertArrayEquals(bytes, f.get());
@@ -155,11 +157,11 @@ class NativeMultigridLoadTest {
         Path blocked = temp.resolve("blocked");
         Files.writeString(blocked, "a file where the cache directory should be");
         Path fallback = temp.resolve("tmp").resolve("xbar-me").resolve("native");
-        Path library = NativeMultigrid.extract(bytes, blocked.resolve("native"), fallback);
+        Path library = NativeMultigrid.extract(bytes, own(blocked.resolve("native")), shared(fallback));
         assertTrue(library.startsWith(fallback), library.toString());
         assertArrayEquals(bytes, Files.readAllBytes(library));
 
-        IOException none = assertThrows(IOException.class, () -> NativeMultigrid.extract(bytes, blocked.resolve("native")));
+        IOException none = assertThrows(IOException.class, () -> NativeMultigrid.extract(bytes, own(blocked.resolve("native"))));
         assertEquals(1, none.getSuppressed().length);
     }
 
@@ -172,9 +174,38 @@ class NativeMultigridLoadTest {
         Files.write(planted.resolve(NativeMultigrid.LIBRARY), new byte[bytes.length]); // right size, wrong bytes
         Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path own = temp.resolve("own").resolve("native");
-        Path library = NativeMultigrid.extract(bytes, shared, own);
+        Path library = NativeMultigrid.extract(bytes, shared(shared), own(own));
         assertTrue(library.startsWith(own), library.toString());
         assertArrayEquals(bytes, Files.readAllBytes(library));
+    }
+
+    @Test
+    void aLaterJvmFindsTheExtractedLibraryByItsDigestWithoutReadingIt() throws Exception {
+        byte[] bytes = bytes(7, 20_000);
+        Path jar = Files.createDirectories(temp.resolve("jar"));
+        Path resource = Files.write(jar.resolve(NativeMultigrid.LIBRARY), bytes);
+        Path digest = Files.writeString(jar.resolve(NativeMultigrid.LIBRARY + NativeMultigrid.DIGEST),
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + " " + bytes.length + "\n");
+        Path root = temp.resolve("cache").resolve("native");
+        Path library = NativeMultigrid.extract(resource.toUri().toURL(), digest.toUri().toURL(), own(root));
+        assertArrayEquals(bytes, Files.readAllBytes(library));
+        Files.delete(resource); // found by the digest: the library itself is not read again
+        assertEquals(library, NativeMultigrid.extract(resource.toUri().toURL(), digest.toUri().toURL(), own(root)));
+        // without a digest (or with one that does not parse) the bytes are read and hashed
+        Files.write(resource, bytes);
+        Files.writeString(digest, "not a digest");
+        Files.delete(library);
+        assertEquals(library, NativeMultigrid.extract(resource.toUri().toURL(), digest.toUri().toURL(), own(root)));
+        assertEquals(library, NativeMultigrid.extract(resource.toUri().toURL(), null, own(root)));
+        assertArrayEquals(bytes, Files.readAllBytes(library));
+    }
+
+    private static NativeMultigrid.CacheDir own(Path dir) {
+        return new NativeMultigrid.CacheDir(dir, false);
+    }
+
+    private static NativeMultigrid.CacheDir shared(Path dir) {
+        return new NativeMultigrid.CacheDir(dir, true);
     }
 
     private static byte[] bytes(long seed, int length) {
