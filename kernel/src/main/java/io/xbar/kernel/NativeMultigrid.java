@@ -46,6 +46,8 @@ final class NativeMultigrid {
     /** {@code -Dxbar.native=false} turns the twin off. */
     static final String PROPERTY = "xbar.native";
 
+    static final String DISABLED = "disabled by -D" + PROPERTY + "=false";
+
     /** Status codes of xbar_multigrid.h. */
     static final int OK = 0, NOT_CONVERGED = 1, NOT_SPD = 2, PINNED_COUPLED = 3, NO_MEMORY = 4, BAD_ARGUMENT = 5;
     /** Lengths of {@link #solve}'s {@code real}, {@code ints} and {@code stats}. */
@@ -135,7 +137,8 @@ final class NativeMultigrid {
         } catch (Throwable t) { // UnsatisfiedLinkError, SecurityException, IOException, a broken file system ...
             reason = "loading " + LIBRARY + " failed: " + t;
         }
-        if (reason != null) { // the logger only now: setting one up costs a cold JVM tens of milliseconds
+        // The logger only for a failure (setting one up costs a cold JVM some 40 ms), not for the user's own switch.
+        if (reason != null && !reason.equals(DISABLED)) {
             String message = reason;
             System.getLogger(NativeMultigrid.class.getName()).log(System.Logger.Level.DEBUG,
                     () -> "native multigrid not used, the Java solver answers: " + message);
@@ -145,7 +148,7 @@ final class NativeMultigrid {
 
     private static String loadOrSayWhy(String property) throws IOException, URISyntaxException {
         if (property != null && property.trim().equalsIgnoreCase("false")) {
-            return "disabled by -D" + PROPERTY + "=false";
+            return DISABLED;
         }
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
