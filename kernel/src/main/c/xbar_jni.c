@@ -78,31 +78,27 @@ JNIEXPORT jint JNICALL Java_io_xbar_kernel_NativeMultigrid_solve0(JNIEnv *env, j
     };
 
     int status = XBAR_NO_MEMORY;
-    double *g = NULL, *vin = NULL, *i_out = NULL, *u_out = NULL, *w_out = NULL;
+    double *g = copy_in(env, cell, nodes);
+    double *vin = g != NULL ? copy_in(env, v, rows) : NULL; /* no JNI call with an exception pending */
+    double *i_out = malloc(cols * sizeof(double));
+    double *u_out = u != NULL ? malloc(nodes * sizeof(double)) : NULL;
+    double *w_out = u != NULL ? malloc(nodes * sizeof(double)) : NULL;
     xbar_mg *mg = NULL;
-    double residual = 0.0;
-    int iterations = 0;
-    if ((g = copy_in(env, cell, nodes)) == NULL || (vin = copy_in(env, v, rows)) == NULL
-        || (i_out = malloc(cols * sizeof(double))) == NULL
-        || (u != NULL && ((u_out = malloc(nodes * sizeof(double))) == NULL
-                          || (w_out = malloc(nodes * sizeof(double))) == NULL))) {
-        goto done;
-    }
-    mg = xbar_mg_program(&p, g, &status);
-    if (mg == NULL) {
-        goto done;
-    }
-    status = xbar_mg_solve(mg, vin, i_out, u_out, w_out, &residual, &iterations);
-    jdouble s[2] = {residual, (jdouble) iterations};
-    (*env)->SetDoubleArrayRegion(env, stats, 0, 2, s);
-    if (status == XBAR_OK) {
-        (*env)->SetDoubleArrayRegion(env, currents, 0, n, i_out);
-        if (u != NULL) {
-            (*env)->SetDoubleArrayRegion(env, u, 0, (jsize) nodes, u_out);
-            (*env)->SetDoubleArrayRegion(env, w, 0, (jsize) nodes, w_out);
+    if (g != NULL && vin != NULL && i_out != NULL && (u == NULL || (u_out != NULL && w_out != NULL))
+        && (mg = xbar_mg_program(&p, g, &status)) != NULL) {
+        double residual = 0.0;
+        int iterations = 0;
+        status = xbar_mg_solve(mg, vin, i_out, u_out, w_out, &residual, &iterations);
+        jdouble s[2] = {residual, (jdouble) iterations};
+        (*env)->SetDoubleArrayRegion(env, stats, 0, 2, s);
+        if (status == XBAR_OK) {
+            (*env)->SetDoubleArrayRegion(env, currents, 0, n, i_out);
+            if (u != NULL) {
+                (*env)->SetDoubleArrayRegion(env, u, 0, (jsize) nodes, u_out);
+                (*env)->SetDoubleArrayRegion(env, w, 0, (jsize) nodes, w_out);
+            }
         }
     }
-done:
     if (mg != NULL) {
         xbar_mg_free(mg);
     }

@@ -71,6 +71,35 @@ class NativeMultigridLoadTest {
     }
 
     @Test
+    void aSolveWritesCurrentsAndTheNodeVoltagesOnlyWhenAskedFor() {
+        assumeTrue(NativeMultigrid.available(), () -> NativeMultigrid.unavailableReason());
+        int m = 5, n = 7;
+        double[] real = {1e-2, 2e-2, 0, 0, 1e-12, 1e-9, 1e-6, 0.01};
+        int[] ints = {2, 0, 500, 0, 2, 1}; // drive BOTH, sense BOTTOM
+        Random random = new Random(11);
+        double[] cell = new double[m * n];
+        for (int k = 0; k < cell.length; k++) {
+            cell[k] = 0.1 + random.nextDouble();
+        }
+        double[] v = {1, 0.5, 0, 0.25, 1};
+        double[] cellBefore = cell.clone(), vBefore = v.clone();
+        double[] currents = new double[n], stats = new double[2];
+        assertEquals(NativeMultigrid.OK, NativeMultigrid.solve(m, n, real, ints, cell, v, currents, null, null, stats));
+        assertTrue(stats[1] >= 1 && stats[0] <= 1e-6, java.util.Arrays.toString(stats));
+        double[] again = new double[n], u = new double[m * n], w = new double[m * n];
+        assertEquals(NativeMultigrid.OK, NativeMultigrid.solve(m, n, real, ints, cell, v, again, u, w, stats));
+        assertArrayEquals(currents, again, "the node voltages asked for change no current");
+        for (int j = 0; j < n; j++) {
+            assertTrue(currents[j] > 0 && Double.isFinite(currents[j]), "I" + j + " = " + currents[j]);
+        }
+        for (int k = 0; k < m * n; k++) { // each node lies between the lowest (0 V) and highest (1 V) source
+            assertTrue(u[k] >= 0 && u[k] <= 1 && w[k] >= 0 && w[k] <= 1, "node " + k + ": " + u[k] + ", " + w[k]);
+        }
+        assertArrayEquals(cellBefore, cell);
+        assertArrayEquals(vBefore, v);
+    }
+
+    @Test
     void lengthsAreCheckedBeforeTheNativeCall() {
         double[] real = new double[NativeMultigrid.REAL_COUNT];
         int[] ints = new int[NativeMultigrid.INT_COUNT];
