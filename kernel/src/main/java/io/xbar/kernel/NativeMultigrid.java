@@ -146,6 +146,7 @@ final class NativeMultigrid {
         return reason;
     }
 
+    @SuppressWarnings("restricted") // System.load: every launch passes --enable-native-access (README, xbar.jvm.flags)
     private static String loadOrSayWhy(String property) throws IOException, URISyntaxException {
         if (property != null && property.trim().equalsIgnoreCase("false")) {
             return DISABLED;
