@@ -35,7 +35,8 @@ import java.util.Set;
  * that does not link) makes {@link #available()} false and {@link #unavailableReason()} says why. From a
  * directory (tests on {@code target/classes}) the library is loaded where it is; from a jar it is extracted once
  * to {@code ${XDG_CACHE_HOME:-$HOME/.cache}/xbar/native/<sha-256 prefix>/libxbarmg.so} (or below
- * {@code java.io.tmpdir} when that is not writable) and reused by every later JVM.
+ * {@code java.io.tmpdir}, in directories private to the user, when that is not writable) and reused by every
+ * later JVM.
  */
 final class NativeMultigrid {
     /** The library's file name and its resource, relative to this class. */
@@ -140,8 +141,11 @@ final class NativeMultigrid {
         // The logger only for a failure (setting one up costs a cold JVM some 40 ms), not for the user's own switch.
         if (reason != null && !reason.equals(DISABLED)) {
             String message = reason;
-            System.getLogger(NativeMultigrid.class.getName()).log(System.Logger.Level.DEBUG,
-                    () -> "native multigrid not used, the Java solver answers: " + message);
+            try {
+                System.getLogger(NativeMultigrid.class.getName()).log(System.Logger.Level.DEBUG,
+                        () -> "native multigrid not used, the Java solver answers: " + message);
+            } catch (RuntimeException | LinkageError e) { // a broken logging set-up must not fail the class
+            }
         }
         return reason;
     }
