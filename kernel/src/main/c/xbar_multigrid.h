@@ -60,6 +60,9 @@ int xbar_mg_solve(xbar_mg *mg, const double *v, double *currents, double *u, dou
 
 void xbar_mg_free(xbar_mg *mg);
 
+/* Bytes mapped for a programmed crossbar (its levels and the workspace of one solve). */
+long xbar_mg_bytes(const xbar_mg *mg);
+
 /* 1 when this CPU runs the library (it is compiled for x86-64-v3: AVX2 and FMA), else 0. */
 int xbar_mg_cpu_supported(void);
 
