@@ -32,13 +32,15 @@ public final class CrossbarSolver {
     private final SolverOptions options;
     private final LineKernels kernels;
     private final CellModel cellModel;
+    /** Single solves may run in the compiled twin ({@link NativeCrossbar}); tests turn it off to compare. */
+    private final boolean nativeTwin;
 
     private CrossbarSolver(int rows, int cols, Circuit circuit, SolverOptions options, LineKernels kernels) {
-        this(rows, cols, circuit, options, kernels, CellModel.LINEAR);
+        this(rows, cols, circuit, options, kernels, CellModel.LINEAR, true);
     }
 
     private CrossbarSolver(int rows, int cols, Circuit circuit, SolverOptions options, LineKernels kernels,
-                           CellModel cellModel) {
+                           CellModel cellModel, boolean nativeTwin) {
         Checks.shape(rows, cols);
         if (circuit == null) {
             throw new IllegalArgumentException("circuit must be given");
@@ -59,6 +61,7 @@ public final class CrossbarSolver {
                     + " cell model: a nonlinear cell behind an access transistor is not supported (r_access must be 0)");
         }
         this.cellModel = cellModel;
+        this.nativeTwin = nativeTwin;
     }
 
     /** A solver for {@code rows x cols} crossbars of the given circuit, default options. */
@@ -67,12 +70,12 @@ public final class CrossbarSolver {
     }
 
     public CrossbarSolver withOptions(SolverOptions o) {
-        return new CrossbarSolver(rows, cols, circuit, o, kernels, cellModel);
+        return new CrossbarSolver(rows, cols, circuit, o, kernels, cellModel, nativeTwin);
     }
 
     /** The same solver on the given line kernels (tests hold scalar and vector results equal). */
     public CrossbarSolver withKernels(LineKernels k) {
-        return new CrossbarSolver(rows, cols, circuit, options, k, cellModel);
+        return new CrossbarSolver(rows, cols, circuit, options, k, cellModel, nativeTwin);
     }
 
     /**
@@ -82,7 +85,7 @@ public final class CrossbarSolver {
      * @throws IllegalArgumentException for a nonlinear model with {@code r_access > 0} (not supported)
      */
     public CrossbarSolver withCellModel(CellModel model) {
-        return new CrossbarSolver(rows, cols, circuit, options, kernels, model);
+        return new CrossbarSolver(rows, cols, circuit, options, kernels, model, nativeTwin);
     }
 
     /** The cells' current-voltage law ({@link CellModel#LINEAR} unless {@link #withCellModel} said otherwise). */
@@ -128,5 +131,17 @@ public final class CrossbarSolver {
 
     LineKernels kernels() {
         return kernels;
+    }
+
+    /**
+     * The same solver with the compiled twin of the multigrid solve allowed or not ({@link NativeCrossbar}:
+     * the same bits; tests compare the two).
+     */
+    CrossbarSolver withNativeTwin(boolean allowed) {
+        return new CrossbarSolver(rows, cols, circuit, options, kernels, cellModel, allowed);
+    }
+
+    boolean nativeTwin() {
+        return nativeTwin;
     }
 }

@@ -48,6 +48,10 @@ final class NativeMultigrid {
     static final String PROPERTY = "xbar.native";
 
     static final String DISABLED = "disabled by -D" + PROPERTY + "=false";
+    /** {@code -Dxbar.native.variant=v3} keeps to the x86-64-v3 core on a CPU with AVX-512 (benchmarks compare the two). */
+    static final String VARIANT_PROPERTY = "xbar.native.variant";
+    /** The core's instruction-set level in use (3 or 4), set when the library loads. */
+    private static volatile int level;
 
     /** Status codes of xbar_multigrid.h. */
     static final int OK = 0, NOT_CONVERGED = 1, NOT_SPD = 2, PINNED_COUPLED = 3, NO_MEMORY = 4, BAD_ARGUMENT = 5;
@@ -87,12 +91,23 @@ final class NativeMultigrid {
      */
     static int solve(int m, int n, double[] real, int[] ints, double[] cell, double[] v, double[] currents,
                      double[] u, double[] w, double[] stats) {
-        if (m < 1 || n < 1 || (long) m * n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("crossbar size " + m + " x " + n + " out of range");
-        }
+        checkShape(m, n);
         checkLength("real", real, REAL_COUNT);
         checkLength("ints", ints, ints == null ? 0 : ints.length, INT_COUNT);
         checkLength("cell", cell, m * n);
+        checkOutputs(m, n, v, currents, u, w, stats);
+        requireAvailable();
+        return solve0(m, n, real, ints, cell, v, currents, u, w, stats);
+    }
+
+    private static void checkShape(int m, int n) {
+        if (m < 1 || n < 1 || (long) m * n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("crossbar size " + m + " x " + n + " out of range");
+        }
+    }
+
+    private static void checkOutputs(int m, int n, double[] v, double[] currents, double[] u, double[] w,
+                                     double[] stats) {
         checkLength("v", v, m);
         checkLength("currents", currents, n);
         checkLength("stats", stats, STATS_COUNT);
@@ -103,10 +118,12 @@ final class NativeMultigrid {
             checkLength("u", u, m * n);
             checkLength("w", w, m * n);
         }
+    }
+
+    private static void requireAvailable() {
         if (!available()) {
             throw new IllegalStateException("native multigrid not available: " + unavailableReason());
         }
-        return solve0(m, n, real, ints, cell, v, currents, u, w, stats);
     }
 
     private static void checkLength(String name, double[] a, int expected) {
@@ -122,7 +139,73 @@ final class NativeMultigrid {
         }
     }
 
-    private static native int cpuSupported0();
+    /** Chooses the core's instruction set: 0 the widest the CPU runs, 3 x86-64-v3; returns 3, 4, or 0 (none runs). */
+    private static native int select0(int want);
+
+    /**
+     * Makes the core of instruction-set level {@code want} (3: x86-64-v3, AVX2 and FMA; 4: x86-64-v4,
+     * AVX-512) the one later calls use, as far as the CPU runs it; returns the level now in use.
+     * Crossbars programmed before keep theirs. For tests, which hold every variant to the Java bits.
+     */
+    static synchronized int useLevel(int want) {
+        if (!available()) {
+            throw new IllegalStateException("native multigrid not available: " + unavailableReason());
+        }
+        level = select0(want == 3 ? 3 : 0);
+        return level;
+    }
+
+    /** The core's instruction-set level in use: 3 (x86-64-v3) or 4 (x86-64-v4); 0 when not {@link #available()}. */
+    static int level() {
+        return available() ? level : 0;
+    }
+
+    private static native long program0(int m, int n, double[] real, int[] ints, double[] cell, int[] status);
+
+    private static native int solveProgrammed0(long address, int m, int n, double[] v, double[] currents, double[] u,
+                                               double[] w, double[] stats);
+
+    private static native long bytes0(long address);
+
+    private static native void free0(long address);
+
+    /**
+     * Programs a crossbar in native memory, kept until {@link #free}: arguments as {@link #solve}'s. Returns its
+     * address, or 0 with the status code in {@code status[0]} ({@link #NO_MEMORY}, {@link #NOT_SPD} ...).
+     * One solve at a time may use a programmed crossbar ({@link NativeCrossbar} sees to it).
+     */
+    static long program(int m, int n, double[] real, int[] ints, double[] cell, int[] status) {
+        checkShape(m, n);
+        checkLength("real", real, REAL_COUNT);
+        checkLength("ints", ints, ints == null ? 0 : ints.length, INT_COUNT);
+        checkLength("cell", cell, m * n);
+        checkLength("status", status, status == null ? 0 : status.length, 1);
+        requireAvailable();
+        return program0(m, n, real, ints, cell, status);
+    }
+
+    /** Solves on a crossbar of {@link #program} ({@code m x n}): outputs, stats and status as {@link #solve}'s. */
+    static int solveProgrammed(long address, int m, int n, double[] v, double[] currents, double[] u, double[] w,
+                               double[] stats) {
+        if (address == 0) {
+            throw new IllegalArgumentException("no programmed crossbar (address 0)");
+        }
+        checkShape(m, n);
+        checkOutputs(m, n, v, currents, u, w, stats);
+        return solveProgrammed0(address, m, n, v, currents, u, w, stats);
+    }
+
+    /** Bytes mapped by a crossbar of {@link #program}. */
+    static long bytes(long address) {
+        return address == 0 ? 0 : bytes0(address);
+    }
+
+    /** Frees a crossbar of {@link #program}; the address must not be used again. */
+    static void free(long address) {
+        if (address != 0) {
+            free0(address);
+        }
+    }
 
     private static native int solve0(int m, int n, double[] real, int[] ints, double[] cell, double[] v,
                                      double[] currents, double[] u, double[] w, double[] stats);
@@ -166,8 +249,10 @@ final class NativeMultigrid {
         }
         Path library = url.getProtocol().equals("file") ? Path.of(url.toURI()) : extract(url, NativeMultigrid.class.getResource(RESOURCE + DIGEST), cacheDirs());
         System.load(library.toAbsolutePath().toString());
-        if (cpuSupported0() != 1) {
-            return "this CPU lacks AVX2 or FMA (the library is built for x86-64-v3)";
+        String variant = System.getProperty(VARIANT_PROPERTY, "").trim();
+        level = select0(variant.equalsIgnoreCase("v3") ? 3 : 0);
+        if (level == 0) {
+            return "this CPU lacks AVX2 or FMA (the library is built for x86-64-v3 and v4)";
         }
         return null;
     }

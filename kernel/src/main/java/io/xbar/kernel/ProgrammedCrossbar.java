@@ -14,7 +14,13 @@ public final class ProgrammedCrossbar {
     private final CrossbarSolver structure;
     private final int rows;
     private final int cols;
-    private final NodalMethod<?> method;
+    /**
+     * The Java solver; built on first need when {@link #twin} serves the solves (a batch beyond the
+     * twin, Newton's linearized crossbars): a crossbar only ever solved natively never builds it.
+     */
+    private volatile NodalMethod<?> method;
+    /** The compiled twin of the multigrid solve (same bits; {@link NativeCrossbar}), or null. */
+    private final NativeCrossbar twin;
     private final Scaling scaling;
     /**
      * Crossbars up to this many cells (256x256, a workspace of about 23 MB) keep one workspace between
@@ -36,23 +42,49 @@ public final class ProgrammedCrossbar {
         this.spare = (long) rows * cols <= KEEP_WORKSPACE_CELLS ? new AtomicReference<>() : null;
         // Solved scaled by powers of two (exact): conductances near 1 here, voltages near 1 per solve.
         this.scaling = Scaling.of(rows, cols, structure.circuit(), conductances);
+        CellModel model = structure.cellModel();
+        this.twin = model.isLinear() && structure.nativeTwin()
+                ? NativeCrossbar.of(rows, cols, scaling.circuit(), scaling.cells(), structure.options()) : null;
+        this.method = twin == null ? javaMethod() : null;
+        this.base = null;
+        newton = model.isLinear() ? null
+                : new NewtonSolve(structure.withCellModel(CellModel.LINEAR), model, conductances.clone(), this);
+    }
+
+    /** The Java solver the circuit calls for (built here; {@link #method()} keeps it). */
+    private NodalMethod<?> javaMethod() {
         Circuit c = scaling.circuit();
         double[] cell = scaling.cells();
         boolean wordLinesShorted = c.wordLine() == 0;
         boolean bitLinesShorted = c.bitLine() == 0;
         if (wordLinesShorted && bitLinesShorted) {
-            method = new BipartiteMethod(rows, cols, c, cell);
+            return new BipartiteMethod(rows, cols, c, cell);
         } else if (wordLinesShorted) {
-            method = HubMethod.shortedWordLines(rows, cols, c, cell, structure.options(), structure.kernels());
+            return HubMethod.shortedWordLines(rows, cols, c, cell, structure.options(), structure.kernels());
         } else if (bitLinesShorted) {
-            method = HubMethod.shortedBitLines(rows, cols, c, cell, structure.options(), structure.kernels());
-        } else {
-            method = new MultigridMethod(rows, cols, c, cell, structure.options(), structure.kernels());
+            return HubMethod.shortedBitLines(rows, cols, c, cell, structure.options(), structure.kernels());
         }
-        this.base = null;
-        CellModel model = structure.cellModel();
-        newton = model.isLinear() ? null
-                : new NewtonSolve(structure.withCellModel(CellModel.LINEAR), model, conductances.clone(), this);
+        return new MultigridMethod(rows, cols, c, cell, structure.options(), structure.kernels());
+    }
+
+    /** The Java solver, built on first call when the twin served the solves so far. */
+    private NodalMethod<?> method() {
+        NodalMethod<?> m = method;
+        if (m == null) {
+            synchronized (this) {
+                m = method;
+                if (m == null) {
+                    m = javaMethod();
+                    method = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** True when single solves of linear cells run in the compiled twin ({@link NativeCrossbar}). */
+    boolean solvesNatively() {
+        return twin != null;
     }
 
     /**
@@ -68,10 +100,10 @@ public final class ProgrammedCrossbar {
      */
     static ProgrammedCrossbar linearized(ProgrammedCrossbar base, CrossbarSolver linear, double[] conductances,
                                          ProgrammedCrossbar previous) {
-        if (base != null && base.method instanceof MultigridMethod mg) {
+        if (base != null && base.method() instanceof MultigridMethod mg) {
             Scaling s = Scaling.of(base.rows, base.cols, linear.circuit(), conductances, base.scaling.exponent());
             if (s.exponent() == base.scaling.exponent()) {
-                if (previous != null && previous.base == base && previous.method instanceof MultigridMethod p) {
+                if (previous != null && previous.base == base && previous.method() instanceof MultigridMethod p) {
                     p.reprogram(s.cells());
                     return new ProgrammedCrossbar(linear, s, p, previous.spare, base);
                 }
@@ -92,6 +124,7 @@ public final class ProgrammedCrossbar {
         this.spare = spare;
         this.scaling = scaling;
         this.method = method;
+        this.twin = null;
         this.newton = null;
         this.base = base;
     }
@@ -167,7 +200,11 @@ public final class ProgrammedCrossbar {
             Scaling.scale(start[0], b);
             Scaling.scale(start[1], b);
         }
-        ConjugateGradient.Stats s = solveOnce(method, spare, scaled, source, currents, u, w, start);
+        ConjugateGradient.Stats s = source == null && start == null && twin != null
+                ? twin.solve(scaled, currents, u, w) : null;
+        if (s == null) {
+            s = solveOnce(method(), spare, scaled, source, currents, u, w, start);
+        }
         Scaling.scale(currents, -scaling.exponent() - b);
         Scaling.scale(u, -b);
         Scaling.scale(w, -b);
@@ -230,8 +267,28 @@ public final class ProgrammedCrossbar {
             return out;
         }
         Parallel.parts(batch, structure.options().threads(),
-                (from, to) -> solveRange(method, voltages, exponents, out, from, to));
+                (from, to) -> solveRange(voltages, exponents, out, from, to));
         return out;
+    }
+
+    /** The vectors {@code [from, to)} of a batch, one after the other: natively when the twin serves. */
+    private void solveRange(double[] voltages, int[] exponents, double[] out, int from, int to) {
+        if (twin != null) {
+            double[] v = new double[rows];
+            double[] currents = new double[cols];
+            for (int b = from; b < to; b++) {
+                System.arraycopy(voltages, b * rows, v, 0, rows);
+                Scaling.scale(v, exponents[b]);
+                if (twin.solve(v, currents, null, null) == null) {
+                    solveRange(method(), voltages, exponents, out, b, to);
+                    return;
+                }
+                Scaling.scale(currents, -scaling.exponent() - exponents[b]);
+                System.arraycopy(currents, 0, out, b * cols, cols);
+            }
+            return;
+        }
+        solveRange(method(), voltages, exponents, out, from, to);
     }
 
     private <W> void solveRange(NodalMethod<W> method, double[] voltages, int[] exponents, double[] out,

@@ -27,6 +27,7 @@ import java.util.function.Function;
  *   <tr><td>{@code xbar.nd.wide}</td><td>1024</td><td>{@link #nestedWideMerge}</td></tr>
  *   <tr><td>{@code xbar.transfer.blasThreads}</td><td>false</td><td>{@link #transferBlasThreads}</td></tr>
  *   <tr><td>{@code xbar.transfer.method}</td><td>auto</td><td>{@link #transferMethod}</td></tr>
+ *   <tr><td>{@code xbar.native.maxCells}</td><td>262144</td><td>{@link #nativeMaxCells}</td></tr>
  * </table>
  *
  * @param threads             worker threads of the kernel's one parallelism mechanism (a fork-join
@@ -51,21 +52,25 @@ import java.util.function.Function;
  * @param transferBlasThreads the row sweep uses OpenBLAS threading instead of the carry beside the
  *                            inverse on two threads
  * @param transferMethod      force the transfer-matrix method ({@code auto}, {@code nested}, {@code sweep})
+ * @param nativeMaxCells      largest crossbar (cells) whose solves run in the compiled twin of the
+ *                            multigrid solve ({@link NativeCrossbar}, one thread, the same bits); larger
+ *                            ones run in Java on every worker; 0 never uses the twin (neither does
+ *                            {@code -Dxbar.native=false}, which does not load the library)
  */
 public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoothingSweeps, int cycleIndex,
                      int cycleFromLevel, double refineDrop, boolean trace, int nestedLeaf, int nestedWideMerge,
-                     boolean transferBlasThreads, TransferMatrix.Method transferMethod) {
+                     boolean transferBlasThreads, TransferMatrix.Method transferMethod, int nativeMaxCells) {
 
     /** The defaults, whatever the system properties say. */
     public static final Tuning DEFAULT = new Tuning(Runtime.getRuntime().availableProcessors(), false, 1 << 17, 0, 2,
-            2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO);
+            2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO, 1 << 18);
 
     static final System.Logger LOG = System.getLogger("io.xbar.kernel");
 
     public Tuning {
         if (threads < 1 || parallelMinWork < 0 || smoothingSweeps < 0 || cycleIndex < 1 || cycleFromLevel < 0
                 || !(refineDrop > 0 && refineDrop < 1) || nestedLeaf < 1 || nestedWideMerge < 0
-                || transferMethod == null) {
+                || transferMethod == null || nativeMaxCells < 0) {
             throw new IllegalArgumentException("tuning out of range: " + threads + " threads, minWork "
                     + parallelMinWork + ", sweeps " + smoothingSweeps + ", cycle " + cycleIndex + " from level "
                     + cycleFromLevel + ", refineDrop " + refineDrop + ", leaf " + nestedLeaf + ", wide merge "
@@ -101,7 +106,8 @@ public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoot
                 r.integer("xbar.nd.leaf", d.nestedLeaf, 1),
                 r.integer("xbar.nd.wide", d.nestedWideMerge, 0),
                 r.bool("xbar.transfer.blasThreads", d.transferBlasThreads),
-                r.method("xbar.transfer.method", d.transferMethod));
+                r.method("xbar.transfer.method", d.transferMethod),
+                r.integer("xbar.native.maxCells", d.nativeMaxCells, 0));
     }
 
     private record Reader(Function<String, String> properties) {

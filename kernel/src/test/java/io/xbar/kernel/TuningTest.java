@@ -27,8 +27,9 @@ class TuningTest {
                 Map.entry("xbar.parallel.minWork", "4096"), Map.entry("xbar.sweeps", "2"), Map.entry("xbar.cycle", "1"),
                 Map.entry("xbar.wfrom", "0"), Map.entry("xbar.refineDrop", "0.5"), Map.entry("xbar.trace", "TRUE"),
                 Map.entry("xbar.nd.leaf", "16"), Map.entry("xbar.nd.wide", "0"),
-                Map.entry("xbar.transfer.blasThreads", "true"), Map.entry("xbar.transfer.method", " Nested "));
-        assertEquals(new Tuning(3, true, 4096, 2, 1, 0, 0.5, true, 16, 0, true, TransferMatrix.Method.NESTED),
+                Map.entry("xbar.transfer.blasThreads", "true"), Map.entry("xbar.transfer.method", " Nested "),
+                Map.entry("xbar.native.maxCells", "0"));
+        assertEquals(new Tuning(3, true, 4096, 2, 1, 0, 0.5, true, 16, 0, true, TransferMatrix.Method.NESTED, 0),
                 Tuning.read(p::get));
     }
 
@@ -38,7 +39,7 @@ class TuningTest {
                 "xbar.scalar", "yes", "xbar.transfer.method", "fast");
         assertEquals(Tuning.DEFAULT, Tuning.read(p::get));
         assertThrows(IllegalArgumentException.class,
-                () -> new Tuning(0, false, 1, 0, 2, 2, 0.01, false, 8, 1024, false, TransferMatrix.Method.AUTO));
+                () -> new Tuning(0, false, 1, 0, 2, 2, 0.01, false, 8, 1024, false, TransferMatrix.Method.AUTO, 1 << 18));
     }
 
     @Test
