@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 static const int ROW_OFFSET[4] = {0, 1, 0, 1};
@@ -205,6 +206,57 @@ typedef struct {
     int failed;
 } arena;
 
+/*
+ * Mappings freed by one crossbar wait here for the next (at most POOL_BYTES): a loop that programs
+ * crossbar after crossbar then reuses warm memory, zeroing what the last one used, instead of
+ * mapping and faulting in fresh pages every time (with huge pages, the kernel may compact memory
+ * to find them: tens of milliseconds on a busy machine).
+ */
+#define POOL_BYTES (160L << 20)
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static chunk *pool = NULL;
+static size_t pool_bytes = 0;
+
+/* The smallest pooled mapping of at least size bytes, zeroed as far as it was used; NULL if none. */
+static chunk *pool_take(size_t size) {
+    chunk *best = NULL, **best_link = NULL;
+    pthread_mutex_lock(&pool_lock);
+    for (chunk **link = &pool; *link != NULL; link = &(*link)->next) {
+        /* At most twice the size asked for: a small crossbar does not take a large one's mapping. */
+        if ((*link)->size >= size && (*link)->size / 2 <= size && (best == NULL || (*link)->size < best->size)) {
+            best = *link;
+            best_link = link;
+        }
+    }
+    if (best != NULL) {
+        *best_link = best->next;
+        pool_bytes -= best->size;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (best != NULL) {
+        size_t header = (sizeof(chunk) + 63) & ~(size_t) 63;
+        memset((char *) best + header, 0, best->used - header);
+        best->next = NULL;
+        best->used = header;
+    }
+    return best;
+}
+
+/* Keeps c for pool_take while the pool has room, else unmaps it. */
+static void pool_put(chunk *c) {
+    pthread_mutex_lock(&pool_lock);
+    int keep = pool_bytes + c->size <= (size_t) POOL_BYTES;
+    if (keep) {
+        c->next = pool;
+        pool = c;
+        pool_bytes += c->size;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (!keep) {
+        munmap(c, c->size);
+    }
+}
+
 static chunk *chunk_map(size_t need, size_t hint) {
     size_t size = need + 128;
     if (size < hint) {
@@ -213,6 +265,10 @@ static chunk *chunk_map(size_t need, size_t hint) {
     int huge = size >= (size_t) HUGE_FROM;
     size_t page = huge ? (size_t) HUGE_PAGE : (size_t) SMALL_PAGE;
     size = (size + page - 1) / page * page;
+    chunk *pooled = pool_take(size);
+    if (pooled != NULL) {
+        return pooled;
+    }
     size_t slack = huge ? (size_t) HUGE_PAGE : 0;
     char *raw = mmap(NULL, size + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) {
@@ -272,7 +328,7 @@ static void arena_free(arena *a) {
     chunk *c = a->head;
     while (c != NULL) {
         chunk *next = c->next;
-        munmap(c, c->size);
+        pool_put(c);
         c = next;
     }
     a->head = NULL;

@@ -30,6 +30,7 @@ public final class CrossbarSolver {
     private final int cols;
     private final Circuit circuit;
     private final SolverOptions options;
+    /** The line kernels of the Java solver; null for the default ({@link LineKernels#get}), resolved on first use. */
     private final LineKernels kernels;
     private final CellModel cellModel;
     /** Single solves may run in the compiled twin ({@link NativeCrossbar}); tests turn it off to compare. */
@@ -66,7 +67,12 @@ public final class CrossbarSolver {
 
     /** A solver for {@code rows x cols} crossbars of the given circuit, default options. */
     public static CrossbarSolver create(int rows, int cols, Circuit circuit) {
-        return new CrossbarSolver(rows, cols, circuit, SolverOptions.DEFAULT, LineKernels.get());
+        // The default kernels are looked up when the Java solver first needs them: choosing them
+        // initializes the Vector API (tens of milliseconds in a fresh JVM), which a crossbar that the
+        // compiled twin solves never needs. The twin's library starts loading now, beside the caller's
+        // checks and scaling of the conductances.
+        NativeMultigrid.loadInBackground();
+        return new CrossbarSolver(rows, cols, circuit, SolverOptions.DEFAULT, null);
     }
 
     public CrossbarSolver withOptions(SolverOptions o) {
@@ -130,7 +136,7 @@ public final class CrossbarSolver {
     }
 
     LineKernels kernels() {
-        return kernels;
+        return kernels != null ? kernels : LineKernels.get();
     }
 
     /**

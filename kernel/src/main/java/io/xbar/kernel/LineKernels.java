@@ -124,7 +124,7 @@ public interface LineKernels {
     final class Holder {
         private static final String VECTOR = "io.xbar.kernel.VectorLineKernels";
         static final LineKernels INSTANCE = choose(Tuning.get().scalar(), VECTOR,
-                reason -> Tuning.LOG.log(System.Logger.Level.WARNING, reason));
+                reason -> Tuning.log().log(System.Logger.Level.WARNING, reason));
 
         private Holder() {
         }
@@ -141,7 +141,7 @@ public interface LineKernels {
          */
         static LineKernels choose(boolean forceScalar, String vectorClass, java.util.function.Consumer<String> fallback) {
             if (forceScalar) {
-                Tuning.LOG.log(System.Logger.Level.DEBUG, "scalar line kernels: -Dxbar.scalar=true");
+                Tuning.log().log(System.Logger.Level.DEBUG, "scalar line kernels: -Dxbar.scalar=true");
                 return ScalarLineKernels.INSTANCE;
             }
             LineKernels v = load(vectorClass, fallback);

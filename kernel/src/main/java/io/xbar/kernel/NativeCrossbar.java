@@ -23,11 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * finds it in use by another thread programs its own. Kept crossbars are freed when their owner
  * becomes unreachable (a {@link Cleaner}), and together hold at most {@link #KEEP_BYTES}: beyond
  * that a solve frees what it programmed, so a loop over many crossbars cannot pile up native
- * memory the garbage collector does not see.
+ * memory the garbage collector does not see (it may run rarely: a crossbar solved natively holds
+ * little Java heap).
  */
 final class NativeCrossbar {
-    /** Bytes the kept native crossbars of the process may hold together (1 GiB). */
-    static final long KEEP_BYTES = 1L << 30;
+    /**
+     * Bytes the kept native crossbars of the process may hold together (256 MiB: ten 256x256 crossbars).
+     * Beyond it a solve frees what it programmed, into the C code's pool of mappings (at most 160 MiB),
+     * which the next crossbar reuses: a loop over new crossbars neither grows the process nor faults in
+     * fresh pages for every crossbar.
+     */
+    static final long KEEP_BYTES = 256L << 20;
     private static final AtomicLong LIVE = new AtomicLong();
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -109,7 +115,7 @@ final class NativeCrossbar {
             throw new ConvergenceException("multigrid-preconditioned CG", stats[0], tolerance, (int) stats[1]);
         }
         if (status != NativeMultigrid.OK) {
-            Tuning.LOG.log(System.Logger.Level.DEBUG, "native multigrid solve: status {0}; solving in Java", status);
+            Tuning.log().log(System.Logger.Level.DEBUG, "native multigrid solve: status {0}; solving in Java", status);
             return null;
         }
         return new ConjugateGradient.Stats(stats[0], (int) stats[1]);
@@ -124,7 +130,7 @@ final class NativeCrossbar {
         int[] status = new int[1];
         address = NativeMultigrid.program(rows, cols, real, ints, cells, status);
         if (address == 0) {
-            Tuning.LOG.log(System.Logger.Level.DEBUG, "native multigrid programming: status {0}; solving in Java", status[0]);
+            Tuning.log().log(System.Logger.Level.DEBUG, "native multigrid programming: status {0}; solving in Java", status[0]);
             return 0;
         }
         long bytes = NativeMultigrid.bytes(address);

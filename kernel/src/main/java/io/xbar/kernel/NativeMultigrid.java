@@ -66,6 +66,34 @@ final class NativeMultigrid {
         static final String REASON = load(System.getProperty(PROPERTY));
     }
 
+    /** The background load was started (guarded by the class lock: an AtomicBoolean's VarHandle costs a cold JVM 20 ms). */
+    private static boolean loading;
+
+    /**
+     * Starts loading the library on a daemon thread, once per JVM, so that a fresh JVM's first crossbar
+     * finds it loaded (some 30 ms from a jar) while it checks and scales the conductances on its own
+     * thread; {@link #available()} then waits for that load if it is still running. Never throws.
+     */
+    static synchronized void loadInBackground() {
+        if (!loading) {
+            loading = true;
+            try {
+                Thread t = new Thread(new Loader(), "xbar-native-load");
+                t.setDaemon(true);
+                t.start();
+            } catch (RuntimeException | Error e) { // no thread to spare: the first available() loads it
+            }
+        }
+    }
+
+    /** The background load: a class, not a lambda (the first lambda of a JVM costs it some 20 ms). */
+    private static final class Loader implements Runnable {
+        @Override
+        public void run() {
+            available();
+        }
+    }
+
     /** True when the library is loaded and this CPU runs it. Loads it on the first call; never throws. */
     static boolean available() {
         return Holder.REASON == null;

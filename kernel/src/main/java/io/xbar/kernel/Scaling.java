@@ -49,11 +49,20 @@ public final class Scaling {
      * @throws IllegalArgumentException when the network's conductances span more than {@link #MAX_SPREAD}
      */
     public static Scaling of(int rows, int cols, Circuit circuit, double[] conductances) {
+        double[] g = effective(circuit, conductances);
+        return ofCells(rows, cols, circuit, g, null, null);
+    }
+
+    /** The effective cell conductances {@code g'} ({@link Circuit#cellConductance}): a copy without access resistance. */
+    private static double[] effective(Circuit circuit, double[] conductances) {
+        if (circuit.access() == 0) {
+            return conductances.clone(); // g' = g; no call per cell (a cold JVM interprets this loop)
+        }
         double[] g = new double[conductances.length];
         for (int k = 0; k < g.length; k++) {
             g[k] = circuit.cellConductance(conductances[k]);
         }
-        return ofCells(rows, cols, circuit, g, null, k -> cellName(k, cols, g[k], circuit));
+        return g;
     }
 
     /**
@@ -61,61 +70,64 @@ public final class Scaling {
      * when it still holds the largest conductance within {@code 2^±8} of 1.
      */
     static Scaling of(int rows, int cols, Circuit circuit, double[] conductances, int previous) {
-        double[] g = new double[conductances.length];
-        for (int k = 0; k < g.length; k++) {
-            g[k] = circuit.cellConductance(conductances[k]);
-        }
-        return ofCells(rows, cols, circuit, g, previous, k -> cellName(k, cols, g[k], circuit));
+        double[] g = effective(circuit, conductances);
+        return ofCells(rows, cols, circuit, g, previous, null);
     }
 
+    private static final int CELL = -1;
+
+    /** {@code cellName}: names cell {@code k} in a message; null for {@code cell [i][j] = g S}. */
     private static Scaling ofCells(int rows, int cols, Circuit c, double[] g, Integer previous,
                                    java.util.function.IntFunction<String> cellName) {
         // The largest and the smallest nonzero conductance, by binary exponent.
         int hi = Integer.MIN_VALUE;
         int lo = Integer.MAX_VALUE;
-        String hiName = null;
-        String loName = null;
-        String[] names = {"r_wl", "r_bl", "r_source", "r_sense"};
+        // Which element holds each: a resistance (index into ohms) or a cell (CELL; which one is looked
+        // up for the message only).
+        int hiAt = 0;
+        int loAt = 0;
         double[] ohms = {c.wordLine(), c.bitLine(), c.source(), c.sense()};
         for (int k = 0; k < ohms.length; k++) {
             if (ohms[k] > 0) {
                 int e = -log2(ohms[k]);
-                String name = String.format(Locale.ROOT, "%s = %s ohm (%.3g S)", names[k], ohms[k], 1 / ohms[k]);
                 if (e > hi) {
                     hi = e;
-                    hiName = name;
+                    hiAt = k;
                 }
                 if (e < lo) {
                     lo = e;
-                    loName = name;
+                    loAt = k;
                 }
             }
         }
-        int hiCell = -1;
-        int loCell = -1;
-        for (int k = 0; k < g.length; k++) {
-            if (g[k] > 0) {
-                int e = log2(g[k]);
-                if (e > hi) {
-                    hi = e;
-                    hiCell = k;
-                }
-                if (e < lo) {
-                    lo = e;
-                    loCell = k;
-                }
+        // The largest and smallest nonzero cell by value (the binary exponent grows with the value), in
+        // a loop without calls: a cold JVM interprets it, once per programming.
+        double largest = 0;
+        double smallest = Double.POSITIVE_INFINITY;
+        for (double x : g) {
+            if (x > largest) {
+                largest = x;
+            }
+            if (x > 0 && x < smallest) {
+                smallest = x;
             }
         }
-        if (hiCell >= 0) {
-            hiName = cellName.apply(hiCell);
+        if (largest > 0 && log2(largest) > hi) {
+            hi = log2(largest);
+            hiAt = CELL;
         }
-        if (loCell >= 0) {
-            loName = cellName.apply(loCell);
+        if (largest > 0 && log2(smallest) < lo) {
+            lo = log2(smallest);
+            loAt = CELL;
         }
         if (hi == Integer.MIN_VALUE) {
             return new Scaling(0, c.withAccess(0), g, bound(rows, cols, c, g)); // nothing conducts but shorts
         }
         if (hi - lo > SPREAD_BITS) {
+            String hiName = hiAt != CELL ? resistanceName(hiAt, ohms[hiAt])
+                    : cellName != null ? cellName.apply(firstWithExponent(g, hi)) : cellName(firstWithExponent(g, hi), cols, g, c);
+            String loName = loAt != CELL ? resistanceName(loAt, ohms[loAt])
+                    : cellName != null ? cellName.apply(firstWithExponent(g, lo)) : cellName(firstWithExponent(g, lo), cols, g, c);
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "conductances span about 1e%d (largest %s, smallest %s); xbar accepts nonzero conductances "
                             + "(cells, and 1/r of each nonzero resistance) within a factor 1e30 of each other "
@@ -125,8 +137,17 @@ public final class Scaling {
         if (previous != null && Math.abs(previous - a) <= 8) {
             a = previous;
         }
-        for (int k = 0; k < g.length; k++) {
-            g[k] = Math.scalb(g[k], a);
+        if (a >= Double.MIN_EXPONENT && a <= Double.MAX_EXPONENT) {
+            // 2^a is an exact normal double, so g * 2^a is Math.scalb(g, a) to the bit (one correctly
+            // rounded multiplication either way), without a call per cell.
+            double twoToA = Math.scalb(1.0, a);
+            for (int k = 0; k < g.length; k++) {
+                g[k] *= twoToA;
+            }
+        } else {
+            for (int k = 0; k < g.length; k++) {
+                g[k] = Math.scalb(g[k], a);
+            }
         }
         // Cells hold g' already: the scaled circuit has no access resistance left to apply.
         Circuit scaled = new Circuit(Math.scalb(c.wordLine(), -a), Math.scalb(c.bitLine(), -a),
@@ -134,8 +155,24 @@ public final class Scaling {
         return new Scaling(a, scaled, g, bound(rows, cols, scaled, g));
     }
 
-    private static String cellName(int k, int cols, double g, Circuit c) {
-        return "cell [" + (k / cols) + "][" + (k % cols) + "] " + (c.access() > 0 ? "g' = " : "= ") + g + " S";
+    /** The first index of a nonzero cell with binary exponent {@code e}. */
+    private static int firstWithExponent(double[] g, int e) {
+        for (int k = 0; k < g.length; k++) {
+            if (g[k] > 0 && log2(g[k]) == e) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no cell with exponent " + e);
+    }
+
+    /** {@code r_wl = 2.5 ohm (0.4 S)} for resistance {@code k} of (r_wl, r_bl, r_source, r_sense). */
+    private static String resistanceName(int k, double ohms) {
+        String[] names = {"r_wl", "r_bl", "r_source", "r_sense"};
+        return String.format(Locale.ROOT, "%s = %s ohm (%.3g S)", names[k], ohms, 1 / ohms);
+    }
+
+    private static String cellName(int k, int cols, double[] g, Circuit c) {
+        return "cell [" + (k / cols) + "][" + (k % cols) + "] " + (c.access() > 0 ? "g' = " : "= ") + g[k] + " S";
     }
 
     /** The largest column current per volt of input span: {@code max_j min(sum_i g'(i,j), into the sense node)}. */
@@ -210,21 +247,23 @@ public final class Scaling {
             top = Math.max(top, s);
             bottom = Math.min(bottom, s);
         }
-        checkCurrents((top - bottom) * columnBound, exponent + b, what + " (largest |V| " + max + " V)");
+        checkCurrents((top - bottom) * columnBound, exponent + b, what, max);
         return b;
     }
 
     /** Checks that a transfer matrix (currents per volt) of this network stays finite. */
     public void checkTransfer() {
-        checkCurrents(columnBound, exponent, "transfer matrix");
+        checkCurrents(columnBound, exponent, "transfer matrix", Double.NaN);
     }
 
-    private void checkCurrents(double scaledBound, int scale, String what) {
+    /** {@code largestV}: the input's largest |V| for the message, NaN for none (built only on failure). */
+    private void checkCurrents(double scaledBound, int scale, String what, double largestV) {
         double bound = Math.scalb(scaledBound, -scale);
         if (Double.isInfinite(bound)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s: output currents could reach about 1e%d A, beyond the largest double (%.1e); "
-                            + "scale the conductances or voltages down", what,
+                            + "scale the conductances or voltages down",
+                    Double.isNaN(largestV) ? what : what + " (largest |V| " + largestV + " V)",
                     Math.round((log2(scaledBound) - scale) * Math.log10(2)), Double.MAX_VALUE));
         }
     }

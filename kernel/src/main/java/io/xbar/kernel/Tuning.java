@@ -65,7 +65,14 @@ public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoot
     public static final Tuning DEFAULT = new Tuning(Runtime.getRuntime().availableProcessors(), false, 1 << 17, 0, 2,
             2, 1e-2, false, 8, 1024, false, TransferMatrix.Method.AUTO, 1 << 18);
 
-    static final System.Logger LOG = System.getLogger("io.xbar.kernel");
+    /** The kernel's logger, made on first use: setting up logging costs a cold JVM some 40 ms. */
+    static System.Logger log() {
+        return LogHolder.LOG;
+    }
+
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger("io.xbar.kernel");
+    }
 
     public Tuning {
         if (threads < 1 || parallelMinWork < 0 || smoothingSweeps < 0 || cycleIndex < 1 || cycleFromLevel < 0
@@ -117,7 +124,7 @@ public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoot
         }
 
         private static <T> T ignored(String key, String value, String expected, T fallback) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring -D{0}={1}: expected {2}; using {3}", key, value, expected,
+            log().log(System.Logger.Level.WARNING, "ignoring -D{0}={1}: expected {2}; using {3}", key, value, expected,
                     String.valueOf(fallback).toLowerCase(Locale.ROOT));
             return fallback;
         }

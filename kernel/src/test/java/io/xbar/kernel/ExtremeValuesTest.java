@@ -120,6 +120,17 @@ class ExtremeValuesTest {
         assertThrows(IllegalArgumentException.class, () -> TransferMatrix.compute(3, 4, Circuit.DEFAULT, g));
     }
 
+    /** The message names the resistance that holds an end of the range, with its conductance. */
+    @Test
+    void aTinyCellBesideOrdinaryWiresNamesTheWireAndTheCell() {
+        double[] g = uniform(5, 12, 1e-6, 1e-4);
+        g[5] = 1e-33;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CrossbarSolver.create(3, 4, Circuit.DEFAULT.withWordLine(0.5)).program(g));
+        assertTrue(e.getMessage().contains("largest r_wl = 0.5 ohm (2.00 S)")
+                && e.getMessage().contains("smallest cell [1][1] = 1.0E-33 S"), e.getMessage());
+    }
+
     @Test
     void currentsBeyondTheLargestDoubleAreRefused() {
         double[] g = uniform(6, 12, 1e-2, 1e2);
