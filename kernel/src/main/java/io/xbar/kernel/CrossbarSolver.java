@@ -65,6 +65,15 @@ public final class CrossbarSolver {
         this.nativeTwin = nativeTwin;
     }
 
+    /**
+     * Starts loading the compiled twin of the multigrid solve ({@link NativeCrossbar}) on a background
+     * thread, once per JVM, so that the first solve finds it ready; the first {@link #create} does the
+     * same. For bindings that start a JVM to solve in it (the Python binding calls it at JVM start).
+     */
+    public static void preloadNativeTwin() {
+        NativeMultigrid.loadInBackground();
+    }
+
     /** A solver for {@code rows x cols} crossbars of the given circuit, default options. */
     public static CrossbarSolver create(int rows, int cols, Circuit circuit) {
         // The default kernels are looked up when the Java solver first needs them: choosing them

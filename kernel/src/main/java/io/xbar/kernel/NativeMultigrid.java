@@ -352,7 +352,7 @@ final class NativeMultigrid {
             }
         }
         return new CacheDir[] {new CacheDir(cache.resolve("xbar").resolve("native"), false),
-                               new CacheDir(Path.of(System.getProperty("java.io.tmpdir"), "xbar-" + user, "native"), true)};
+                               new CacheDir(Path.of(System.getProperty("java.io.tmpdir"), "xbar-".concat(user.toString()), "native"), true)};
     }
 
     /**

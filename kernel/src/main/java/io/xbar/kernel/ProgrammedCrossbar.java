@@ -39,12 +39,14 @@ public final class ProgrammedCrossbar {
         this.structure = structure;
         this.rows = structure.rows();
         this.cols = structure.cols();
-        this.spare = (long) rows * cols <= KEEP_WORKSPACE_CELLS ? new AtomicReference<>() : null;
         // Solved scaled by powers of two (exact): conductances near 1 here, voltages near 1 per solve.
         this.scaling = Scaling.of(rows, cols, structure.circuit(), conductances);
         CellModel model = structure.cellModel();
         this.twin = model.isLinear() && structure.nativeTwin()
                 ? NativeCrossbar.of(rows, cols, scaling.circuit(), scaling.cells(), structure.options()) : null;
+        // The twin keeps its own workspace; a Java workspace is kept only where Java solves (an
+        // AtomicReference also costs a fresh JVM's first call some 4 ms of VarHandle set-up).
+        this.spare = twin == null && (long) rows * cols <= KEEP_WORKSPACE_CELLS ? new AtomicReference<>() : null;
         this.method = twin == null ? javaMethod() : null;
         this.base = null;
         newton = model.isLinear() ? null

@@ -91,7 +91,13 @@ public record Tuning(int threads, boolean scalar, int parallelMinWork, int smoot
     }
 
     private static final class Holder {
-        static final Tuning CURRENT = read(System::getProperty);
+        // A class, not a method reference: the first lambda of a fresh JVM costs its first solve ~2 ms.
+        static final Tuning CURRENT = read(new Function<String, String>() {
+            @Override
+            public String apply(String key) {
+                return System.getProperty(key);
+            }
+        });
     }
 
     /**

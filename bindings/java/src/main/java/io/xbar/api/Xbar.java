@@ -47,6 +47,12 @@ import io.xbar.mapping.Quantizer;
  * immutable.
  */
 public final class Xbar {
+    static {
+        // The API's entry point: the compiled twin of the solver starts loading now, on a background
+        // thread, while the caller's first crossbar is checked and scaled (a fresh JVM's first solve).
+        io.xbar.kernel.CrossbarSolver.preloadNativeTwin();
+    }
+
     private Xbar() {
     }
 

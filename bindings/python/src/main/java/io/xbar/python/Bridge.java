@@ -44,9 +44,11 @@ public final class Bridge {
     /**
      * Initializes, at JVM start, the classes the first solve would otherwise initialize on its own
      * critical path (issue 17): the line kernels (the Vector API's species and the kernels' constants,
-     * about 0.1 s) and the flag parsing of {@link #crossbar}. Class initialization only: no solve runs.
+     * about 0.1 s) and the flag parsing of {@link #crossbar}, and starts loading the compiled twin of the
+     * solver on a background thread. Class initialization only: no solve runs.
      */
     public static void preload() {
+        io.xbar.kernel.CrossbarSolver.preloadNativeTwin();
         io.xbar.kernel.LineKernels.get();
         Flags f = parse(new String[0], FlagSets.union(CircuitFlags.NAMES, CellModelFlags.NAMES));
         CellModelFlags.parse(f, CircuitFlags.parse(f));
