@@ -21,7 +21,17 @@ while [ $# -gt 0 ]; do
 done
 [ "$build" = 0 ] || ./mvnw -q -B -DskipTests -pl bench -am package >&2
 JAVA="${XBAR_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-export XBAR_CLASSPATH="$(ls bench/target/xbar-bench-*.jar | grep -v tests | head -n 1):bench/target/lib/*"
+# The Java API's class path as Maven gives it to a project that depends on xbar-api (xbar-api, its
+# dependencies in tree order, OpenBLAS last), after the bench jar; the rest of bench/target/lib after
+# it. A class is looked up jar by jar in this order, so the order is part of what a first call costs.
+lib=bench/target/lib
+api_cp=""
+for j in xbar-api xbar-kernel xbar-native javacpp openblas; do
+  for f in "$lib"/$j*.jar; do
+    case ":$api_cp:" in *":$f:"*) ;; *) [ -e "$f" ] && api_cp="$api_cp:$f" ;; esac
+  done
+done
+export XBAR_CLASSPATH="$(ls bench/target/xbar-bench-*.jar | grep -v tests | head -n 1)$api_cp:$lib/*"
 load() { cut -d' ' -f1 /proc/loadavg; }
 IFS=';' read -r -a list <<< "$settings"
 { [ -n "$settings" ] && [ "${settings: -1}" != ";" ]; } || list+=("")
