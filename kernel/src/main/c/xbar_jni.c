@@ -44,28 +44,42 @@ static const core *volatile chosen = NULL;
 typedef struct {
     const core *core;
     xbar_mg *mg;
+    int m, n; /* its shape: every call on it is checked against it */
 } handle;
 
 #define REAL_COUNT 8 /* wordLine, bitLine, source, sense, tolerance, currentTolerance, requiredResidual, refineDrop */
 #define INT_COUNT 6  /* drive, sense, maxIterations, sweeps, cycleIndex, wFrom */
 
+/*
+ * x86-64-v3: AVX2, FMA, BMI1/2, LZCNT, MOVBE, F16C (the compiler may use any of them at that level).
+ * libgcc reports AVX only when the OS saves the YMM/ZMM registers (XGETBV), so this covers the OS too.
+ */
 int xbar_mg_cpu_supported(void) {
 #if defined(__x86_64__) && defined(__GNUC__)
-    /* libgcc sets avx2 only when the OS saves the YMM registers (XGETBV), so this also covers the OS. */
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+#if __GNUC__ >= 12
+    return __builtin_cpu_supports("x86-64-v3") ? 1 : 0;
+#else
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi")
+           && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt") && __builtin_cpu_supports("movbe")
+           && __builtin_cpu_supports("f16c") ? 1 : 0;
+#endif
 #else
     return 0;
 #endif
 }
 
-/* x86-64-v4: AVX-512 F, BW, CD, DQ and VL (with the OS saving the ZMM registers, which libgcc checks). */
+/* x86-64-v4: x86-64-v3 and AVX-512 F, BW, CD, DQ and VL. */
 static int cpu_runs_v4(void) {
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
+#if __GNUC__ >= 12
+    return __builtin_cpu_supports("x86-64-v4") ? 1 : 0;
+#else
     return xbar_mg_cpu_supported() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
            && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq")
            && __builtin_cpu_supports("avx512vl");
+#endif
 #else
     return 0;
 #endif
@@ -143,7 +157,7 @@ JNIEXPORT jint JNICALL Java_io_xbar_kernel_NativeMultigrid_solve0(JNIEnv *env, j
     const core *c = chosen;
     int status = c == NULL ? XBAR_BAD_ARGUMENT : XBAR_NO_MEMORY;
     double *g = c != NULL ? copy_in(env, cell, nodes) : NULL;
-    handle h = {c, NULL};
+    handle h = {c, NULL, m, n};
     if (g != NULL && (h.mg = c->program(&p, g, &status)) != NULL) {
         status = solve_and_copy_out(env, &h, rows, cols, v, currents, u, w, stats);
         c->free(h.mg);
@@ -196,18 +210,20 @@ JNIEXPORT jlong JNICALL Java_io_xbar_kernel_NativeMultigrid_program0(JNIEnv *env
         && length_is(env, ints, INT_COUNT) && length_is(env, cell, (size_t) m * (size_t) n)) {
         status = XBAR_NO_MEMORY;
         xbar_mg_params p = params(env, m, n, real, ints);
-        double *g = copy_in(env, cell, (size_t) m * (size_t) n);
-        h = malloc(sizeof *h);
+        double *g = c != NULL ? copy_in(env, cell, (size_t) m * (size_t) n) : NULL;
+        h = g != NULL ? calloc(1, sizeof *h) : NULL;
         if (c == NULL) {
             status = XBAR_BAD_ARGUMENT;
-        } else if (g != NULL && h != NULL) {
+        } else if (h != NULL) {
             int st = XBAR_NO_MEMORY;
             h->core = c;
+            h->m = m;
+            h->n = n;
             h->mg = c->program(&p, g, &st);
             status = st;
         }
         free(g);
-        if (h != NULL && (c == NULL || h->mg == NULL)) {
+        if (h != NULL && h->mg == NULL) {
             free(h);
             h = NULL;
         }
@@ -223,7 +239,7 @@ JNIEXPORT jint JNICALL Java_io_xbar_kernel_NativeMultigrid_solveProgrammed0(JNIE
     (void) cls;
     const handle *h = (const handle *) (intptr_t) address;
     size_t rows = (size_t) m, cols = (size_t) n, nodes = rows * cols;
-    if (h == NULL || m < 1 || n < 1 || (u == NULL) != (w == NULL) || !length_is(env, v, rows)
+    if (h == NULL || m != h->m || n != h->n || (u == NULL) != (w == NULL) || !length_is(env, v, rows)
         || !length_is(env, currents, cols) || !length_is(env, stats, 2)
         || (u != NULL && (!length_is(env, u, nodes) || !length_is(env, w, nodes)))) {
         return XBAR_BAD_ARGUMENT;

@@ -942,11 +942,11 @@ static double current_conductance(const double *cell, long count, const xbar_mg_
  * q * lines + l). Coarse points form a path; a free point with one coarse point anchors it, one
  * with two links them; independent iff every linked run that a free point reaches holds an anchor.
  */
-static int independent_on_free(int fine, const unsigned char *pinned, int lines) {
+static int independent_on_free(arena *ar, int fine, const unsigned char *pinned, int lines) {
     int coarse = coarse_size(fine);
-    unsigned char *flags = calloc((size_t) 3 * coarse, 1);
+    unsigned char *flags = arena_zeros(ar, (size_t) 3 * coarse);
     if (flags == NULL) {
-        return 0; /* not coarsened: always exact, only slower */
+        return -1; /* out of memory: the caller fails (another hierarchy would change the bits) */
     }
     unsigned char *reached = flags, *anchored = flags + coarse, *linked = flags + 2 * coarse;
     int independent = 1;
@@ -978,7 +978,6 @@ static int independent_on_free(int fine, const unsigned char *pinned, int lines)
             }
         }
     }
-    free(flags);
     return independent;
 }
 
@@ -991,8 +990,11 @@ static int build_hierarchy(xbar_mg *g) {
     while (lv[count - 1].cells > COARSEST_CELLS) {
         level *a = &lv[count - 1];
         /* A direction is coarsened only where its linear prolongation stays independent on the free nodes. */
-        int rows = a->m > 1 && independent_on_free(a->m, a->w_pinned, a->n);
-        int cols = a->n > 1 && independent_on_free(a->n, a->u_pinned, a->m);
+        int rows = a->m > 1 ? independent_on_free(ar, a->m, a->w_pinned, a->n) : 0;
+        int cols = a->n > 1 ? independent_on_free(ar, a->n, a->u_pinned, a->m) : 0;
+        if (rows < 0 || cols < 0) {
+            return XBAR_NO_MEMORY;
+        }
         if (!rows && !cols) {
             break;
         }

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * loaded.
  *
  * <p>Memory: the native crossbar (its levels and one solve's workspace, about 46 doubles a cell) is
- * programmed on the first solve and kept for the next, one per {@code NativeCrossbar}; a solve that
- * finds it in use by another thread programs its own. Kept crossbars are freed when their owner
+ * programmed on the first solve and kept for the next, up to one per worker thread (a batch solves
+ * on all of them at once); a solve that finds none free programs its own. Kept crossbars are freed when their owner
  * becomes unreachable (a {@link Cleaner}), and together hold at most {@link #KEEP_BYTES}: beyond
  * that a solve frees what it programmed, so a loop over many crossbars cannot pile up native
  * memory the garbage collector does not see (it may run rarely: a crossbar solved natively holds
@@ -43,18 +43,31 @@ final class NativeCrossbar {
     private final int[] ints;
     private final double[] cells;
     private final double tolerance;
-    private final Kept kept = new Kept();
+    private final Kept kept = new Kept(Math.max(1, Tuning.get().threads()));
+    /** Programming failed for a reason that will not go away (not memory): the Java solver answers from now on. */
+    private volatile boolean failed;
 
-    /** The native crossbar kept between solves (address 0: none, or taken by a solve); the cleaning action. */
+    /**
+     * The native crossbars kept between solves, one slot per worker thread (a batch solves on all of
+     * them at once), 0 where none (or taken by a solve); the cleaning action frees what is kept.
+     */
     private static final class Kept implements Runnable {
-        final AtomicLong address = new AtomicLong();
-        volatile long bytes;
+        final AtomicLong[] slots;
+
+        Kept(int count) {
+            slots = new AtomicLong[count];
+            for (int k = 0; k < count; k++) {
+                slots[k] = new AtomicLong();
+            }
+        }
 
         @Override
         public void run() {
-            long a = address.getAndSet(0);
-            if (a != 0) {
-                release(a, bytes);
+            for (AtomicLong slot : slots) {
+                long a = slot.getAndSet(0);
+                if (a != 0) {
+                    release(a);
+                }
             }
         }
     }
@@ -121,33 +134,45 @@ final class NativeCrossbar {
         return new ConjugateGradient.Stats(stats[0], (int) stats[1]);
     }
 
-    /** The kept native crossbar, or a new one; 0 when it cannot be programmed. */
+    /** A kept native crossbar, or a new one; 0 when it cannot be programmed. */
     private long take() {
-        long address = kept.address.getAndSet(0);
-        if (address != 0) {
-            return address;
+        for (AtomicLong slot : kept.slots) {
+            long address = slot.getAndSet(0);
+            if (address != 0) {
+                return address;
+            }
+        }
+        if (failed) {
+            return 0;
         }
         int[] status = new int[1];
-        address = NativeMultigrid.program(rows, cols, real, ints, cells, status);
+        long address = NativeMultigrid.program(rows, cols, real, ints, cells, status);
         if (address == 0) {
+            // Out of memory may pass; anything else (a coarse matrix that is not positive definite, a
+            // size beyond the C code's) would fail again: the Java solver answers from now on.
+            failed = status[0] != NativeMultigrid.NO_MEMORY;
             Tuning.log().log(System.Logger.Level.DEBUG, "native multigrid programming: status {0}; solving in Java", status[0]);
             return 0;
         }
-        long bytes = NativeMultigrid.bytes(address);
-        kept.bytes = bytes;
-        LIVE.addAndGet(bytes);
+        LIVE.addAndGet(NativeMultigrid.bytes(address));
         return address;
     }
 
-    /** Keeps {@code address} for the next solve when the slot is free and the budget allows, else frees it. */
+    /** Keeps {@code address} for the next solve in a free slot when the budget allows, else frees it. */
     private void put(long address) {
-        long bytes = kept.bytes;
-        if (LIVE.get() > KEEP_BYTES || !kept.address.compareAndSet(0, address)) {
-            release(address, bytes);
+        if (LIVE.get() <= KEEP_BYTES) {
+            for (AtomicLong slot : kept.slots) {
+                if (slot.compareAndSet(0, address)) {
+                    return;
+                }
+            }
         }
+        release(address);
     }
 
-    private static void release(long address, long bytes) {
+    /** Frees a native crossbar and takes its bytes (its own: sizes differ with pooled mappings) off the count. */
+    private static void release(long address) {
+        long bytes = NativeMultigrid.bytes(address);
         NativeMultigrid.free(address);
         LIVE.addAndGet(-bytes);
     }

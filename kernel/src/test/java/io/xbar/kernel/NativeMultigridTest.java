@@ -232,6 +232,31 @@ class NativeMultigridTest {
         }
     }
 
+    /** A programmed native crossbar refuses a call for another shape instead of reading past its arrays. */
+    @Test
+    void aProgrammedCrossbarRefusesAnotherShape() {
+        if (OPTIONAL && !NativeMultigrid.available()) {
+            return;
+        }
+        SplittableRandom rnd = new SplittableRandom(19);
+        double[] real = {2.5, 2.5, 0, 0, 1e-12, 1e-11, SolverOptions.REQUIRED_RESIDUAL, 0.01};
+        int[] ints = {0, 0, 500, 0, 2, 2};
+        int[] status = new int[1];
+        long address = NativeMultigrid.program(5, 7, real, ints, cells(rnd, 35, 0), status);
+        assertTrue(address != 0, "status " + status[0]);
+        try {
+            double[] stats = new double[2];
+            assertEquals(NativeMultigrid.BAD_ARGUMENT,
+                    NativeMultigrid.solveProgrammed(address, 4, 7, new double[4], new double[7], null, null, stats));
+            assertEquals(NativeMultigrid.BAD_ARGUMENT,
+                    NativeMultigrid.solveProgrammed(address, 5, 8, new double[5], new double[8], null, null, stats));
+            assertEquals(NativeMultigrid.OK,
+                    NativeMultigrid.solveProgrammed(address, 5, 7, inputs(rnd, 5), new double[7], null, null, stats));
+        } finally {
+            NativeMultigrid.free(address);
+        }
+    }
+
     /** Many crossbars programmed in a loop keep at most the budget of native memory between their solves. */
     @Test
     void keptNativeMemoryStaysWithinItsBudget() {
