@@ -181,12 +181,4 @@ final class NativeCrossbar {
     static long liveBytes() {
         return LIVE.get();
     }
-
-    int rows() {
-        return rows;
-    }
-
-    int cols() {
-        return cols;
-    }
 }

@@ -331,7 +331,7 @@ final class NativeMultigrid {
                 }
                 return target;
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                return null;
+                return null; // unreadable, or owner checks the file system cannot answer: extract anew
             }
         }
     }
@@ -371,7 +371,7 @@ final class NativeMultigrid {
                 Path found = dir.existing(hash, bytes.length);
                 return found != null ? found : extractTo(bytes, dir.path().resolve(hash), dir.shared());
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                failures.add(e);
+                failures.add(e); // this directory cannot hold it: try the next, report all if none can
             }
         }
         IOException failure = new IOException("cannot extract " + LIBRARY + " to any of " + Arrays.toString(dirs));

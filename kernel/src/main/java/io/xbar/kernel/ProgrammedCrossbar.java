@@ -273,37 +273,36 @@ public final class ProgrammedCrossbar {
         return out;
     }
 
-    /** The vectors {@code [from, to)} of a batch, one after the other: natively when the twin serves. */
+    /**
+     * The vectors {@code [from, to)} of a batch, one after the other: in the twin when it serves, else
+     * (or from the first vector it cannot take) in Java, on a workspace made when first needed.
+     */
     private void solveRange(double[] voltages, int[] exponents, double[] out, int from, int to) {
-        if (twin != null) {
-            double[] v = new double[rows];
-            double[] currents = new double[cols];
-            for (int b = from; b < to; b++) {
-                System.arraycopy(voltages, b * rows, v, 0, rows);
-                Scaling.scale(v, exponents[b]);
-                if (twin.solve(v, currents, null, null) == null) {
-                    solveRange(method(), voltages, exponents, out, b, to);
-                    return;
-                }
-                Scaling.scale(currents, -scaling.exponent() - exponents[b]);
-                System.arraycopy(currents, 0, out, b * cols, cols);
-            }
-            return;
-        }
-        solveRange(method(), voltages, exponents, out, from, to);
-    }
-
-    private <W> void solveRange(NodalMethod<W> method, double[] voltages, int[] exponents, double[] out,
-                                int from, int to) {
-        W ws = method.workspace();
         double[] v = new double[rows];
         double[] currents = new double[cols];
+        JavaSolves<?> java = null;
         for (int b = from; b < to; b++) {
             System.arraycopy(voltages, b * rows, v, 0, rows);
             Scaling.scale(v, exponents[b]);
-            method.solve(v, currents, null, null, ws);
+            if (java != null || twin == null || twin.solve(v, currents, null, null) == null) {
+                if (java == null) {
+                    java = JavaSolves.of(method());
+                }
+                java.solve(v, currents);
+            }
             Scaling.scale(currents, -scaling.exponent() - exponents[b]);
             System.arraycopy(currents, 0, out, b * cols, cols);
+        }
+    }
+
+    /** A Java solver with the workspace of one solving thread. */
+    private record JavaSolves<W>(NodalMethod<W> method, W workspace) {
+        static <W> JavaSolves<W> of(NodalMethod<W> method) {
+            return new JavaSolves<>(method, method.workspace());
+        }
+
+        void solve(double[] v, double[] currents) {
+            method.solve(v, currents, null, null, workspace);
         }
     }
 }
