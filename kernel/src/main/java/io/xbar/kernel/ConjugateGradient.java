@@ -74,6 +74,17 @@ final class ConjugateGradient {
      *                     conductive wires (huge {@code ||A||}) cannot hide errors in small currents
      */
     Stats solve(Problem problem, double[] b, double[] x, double currentScale) {
+        return solve(problem, b, x, currentScale, 0);
+    }
+
+    /**
+     * As {@link #solve(Problem, double[], double[], double)}; when {@code reduction > 0} it also returns
+     * as soon as the largest entry of the recursive residual fell to {@code reduction} times that of
+     * the initial (true) residual: an inexact solve, for Newton's steps far from the solution
+     * ({@link NewtonSolve}), whose caller judges the result by its own residual. The returned residual
+     * is then the recursive estimate.
+     */
+    Stats solve(Problem problem, double[] b, double[] x, double currentScale, double reduction) {
         Operator a = problem.matrix();
         Preconditioner preconditioner = problem.preconditioner();
         double normA = problem.normA();
@@ -111,6 +122,9 @@ final class ConjugateGradient {
             double estimate = scaled(normR, normA, normX, normB);
             if (TRACE) {
                 System.err.printf("cg %d scaled=%.3e abs=%.3e target=%.3e%n", it, estimate, normR, absolute);
+            }
+            if (reduction > 0 && normR <= reduction * normR0) {
+                return new Stats(estimate, it);
             }
             // Check the exact residual when the recursive one says done, or has fallen by REFINE_DROP
             // since the last check (then refinement from the exact residual gains accuracy).

@@ -267,6 +267,8 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         double[] source;
         /** The next solve starts from {@code x} as set by {@link #startFrom} (Newton's warm start). */
         boolean warm;
+        /** The next solve may stop at this residual reduction ({@link #looseNext}); 0: the full stopping rule. */
+        double reduction;
         /** Allocated on first use: linear solves never need it. */
         double[] sourceU;
         /** The system CG solves; made again when {@link #reprogram} changed {@code ||A||}. */
@@ -313,18 +315,24 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             }
         }
         ws.v = v;
+        double reduction = ws.reduction;
+        ws.reduction = 0;
         ConjugateGradient.Stats stats;
         try {
             double scale = maxCell * LineKernels.maxAbs(v);
-            stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale);
-            // Each column is judged against its own current: when a column carries less than the
-            // largest cell current (cells far more conductive than the wires, or nearly idle columns),
-            // CG continues from the exact residual until the KCL imbalance is small beside it too.
-            outputs(ws.x, source, currents, null, null, ws.mg.transposed[0]);
-            double smallest = smallestNonzero(currents);
-            if (smallest < scale) {
-                ConjugateGradient.Stats more = ws.cg.solve(ws.problem, ws.b, ws.x, smallest);
-                stats = new ConjugateGradient.Stats(more.residual(), stats.iterations() + more.iterations());
+            if (reduction > 0) {
+                stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale, reduction);
+            } else {
+                stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale);
+                // Each column is judged against its own current: when a column carries less than the
+                // largest cell current (cells far more conductive than the wires, or nearly idle columns),
+                // CG continues from the exact residual until the KCL imbalance is small beside it too.
+                outputs(ws.x, source, currents, null, null, ws.mg.transposed[0]);
+                double smallest = smallestNonzero(currents);
+                if (smallest < scale) {
+                    ConjugateGradient.Stats more = ws.cg.solve(ws.problem, ws.b, ws.x, smallest);
+                    stats = new ConjugateGradient.Stats(more.residual(), stats.iterations() + more.iterations());
+                }
             }
         } finally {
             ws.v = null;
@@ -344,6 +352,11 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             }
         }
         ws.warm = true;
+    }
+
+    @Override
+    public void looseNext(double reduction, Work ws) {
+        ws.reduction = reduction;
     }
 
     /** The smallest nonzero magnitude in {@code v}; {@code +Infinity} when every entry is 0. */

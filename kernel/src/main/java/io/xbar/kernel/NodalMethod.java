@@ -32,4 +32,12 @@ interface NodalMethod<W> {
      */
     default void startFrom(double[] u, double[] w, W workspace) {
     }
+
+    /**
+     * Lets the next solve on {@code workspace} stop once the largest KCL imbalance fell to
+     * {@code reduction} times its value at the start (an inexact solve: Newton's steps far from the
+     * solution, {@link NewtonSolve}, whose own residual decides). Direct methods ignore it.
+     */
+    default void looseNext(double reduction, W workspace) {
+    }
 }

@@ -161,30 +161,30 @@ public final class ProgrammedCrossbar {
         if (newton != null) {
             structure.cellModel().checkVoltages(v, 0, rows, "input voltages");
             scaling.voltageExponent(v, 0, rows, "input voltages");
-            // Newton from the linear solution (cells at their small-signal conductance).
-            return newton.solve(v, linearSolve(v, null), nodeVoltages);
+            // Newton from the linear solution (cells at their small-signal conductance), solved only
+            // as far as Newton's first step needs (NewtonSolve.START_REDUCTION).
+            return newton.solve(v, linearSolve(v, null, true, null, null, NewtonSolve.START_REDUCTION), nodeVoltages);
         }
         return linearSolve(v, null, nodeVoltages);
     }
 
     /**
      * The linear solve with an extra current {@code cellSource[i*N + j]} (A) through every cell from
-     * word line to bit line (Newton's linearized cells); node voltages always returned.
+     * word line to bit line (Newton's linearized cells), started from {@code startU}, {@code startW};
+     * node voltages always returned. {@code reduction > 0} makes it inexact: it may stop once the
+     * largest KCL imbalance fell to that fraction of the start's ({@link NodalMethod#looseNext}).
      */
-    Solution solveWithCellSources(double[] v, double[] cellSource, double[] startU, double[] startW) {
-        return linearSolve(v, cellSource, true, startU, startW);
-    }
-
-    private Solution linearSolve(double[] v, double[] cellSource) {
-        return linearSolve(v, cellSource, true, null, null);
+    Solution solveWithCellSources(double[] v, double[] cellSource, double[] startU, double[] startW,
+                                  double reduction) {
+        return linearSolve(v, cellSource, true, startU, startW, reduction);
     }
 
     private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages) {
-        return linearSolve(v, cellSource, nodeVoltages, null, null);
+        return linearSolve(v, cellSource, nodeVoltages, null, null, 0);
     }
 
     private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages, double[] startU,
-                                 double[] startW) {
+                                 double[] startW, double reduction) {
         int b = scaling.voltageExponent(v, 0, rows, "input voltages");
         double[] source = null;
         if (cellSource != null) {
@@ -205,7 +205,7 @@ public final class ProgrammedCrossbar {
         ConjugateGradient.Stats s = source == null && start == null && twin != null
                 ? twin.solve(scaled, currents, u, w) : null;
         if (s == null) {
-            s = solveOnce(method(), spare, scaled, source, currents, u, w, start);
+            s = solveOnce(method(), spare, scaled, source, currents, u, w, start, reduction);
         }
         Scaling.scale(currents, -scaling.exponent() - b);
         Scaling.scale(u, -b);
@@ -221,23 +221,21 @@ public final class ProgrammedCrossbar {
     @SuppressWarnings("unchecked")
     private static <W> ConjugateGradient.Stats solveOnce(NodalMethod<W> method, AtomicReference<Object> spare, double[] v,
                                                          double[] source, double[] currents, double[] u, double[] w,
-                                                         double[][] start) {
-        if (spare == null) {
-            W ws = method.workspace();
-            if (start != null) {
-                method.startFrom(start[0], start[1], ws);
-            }
-            return method.solve(v, source, currents, u, w, ws);
-        }
-        Object held = spare.getAndSet(null);
+                                                         double[][] start, double reduction) {
+        Object held = spare == null ? null : spare.getAndSet(null);
         W ws = held == null ? method.workspace() : (W) held;
         if (start != null) {
             method.startFrom(start[0], start[1], ws);
         }
+        if (reduction > 0) {
+            method.looseNext(reduction, ws);
+        }
         try {
             return method.solve(v, source, currents, u, w, ws);
         } finally {
-            spare.set(ws);
+            if (spare != null) {
+                spare.set(ws);
+            }
         }
     }
 

@@ -51,6 +51,45 @@ class ConjugateGradientTest {
     }
 
     @Test
+    void anInexactSolveStopsAtItsReductionAndAnExactOneGoesOn() {
+        int n = 400;
+        Random random = new Random(11);
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = random.nextDouble() - 0.5;
+        }
+        ConjugateGradient.Operator a = (x, y) -> chain(0.05, x, y);
+        ConjugateGradient.Preconditioner jacobi = (r, z) -> {
+            for (int i = 0; i < n; i++) {
+                z[i] = r[i] / 2.05;
+            }
+        };
+        ConjugateGradient.Problem p = new ConjugateGradient.Problem("chain", a, null, jacobi, 4.05);
+        ConjugateGradient cg = new ConjugateGradient(n, SolverOptions.DEFAULT, LineKernels.get());
+        double normB = LineKernels.maxAbs(b);
+        double[] exact = new double[n];
+        int full = cg.solve(p, b, exact, 1.0).iterations();
+        for (double reduction : new double[] {1e-2, 1e-5}) {
+            double[] x = new double[n];
+            int loose = cg.solve(p, b, x, 1.0, reduction).iterations();
+            double[] r = new double[n];
+            a.apply(x, r);
+            for (int i = 0; i < n; i++) {
+                r[i] = b[i] - r[i];
+            }
+            double reached = LineKernels.maxAbs(r);
+            // The recursive residual it stops on is the true one up to rounding at these levels.
+            assertTrue(reached <= 1.01 * reduction * normB, reduction + ": residual " + reached + " of " + normB);
+            assertTrue(reached > 1e-3 * reduction * normB, reduction + ": not stopped at its reduction: " + reached);
+            assertTrue(loose > 0 && loose < full, reduction + ": " + loose + " iterations against " + full);
+        }
+        // reduction 0 is the full rule: the same iterate, bit for bit, as the plain solve.
+        double[] same = new double[n];
+        cg.solve(p, b, same, 1.0, 0);
+        assertArrayEquals(exact, same, 0);
+    }
+
+    @Test
     void anUnreachableToleranceNamesTheProblem() {
         int n = 50;
         double[] b = new double[n];

@@ -78,13 +78,13 @@ class NewtonDeterminismTest {
                 source[k] = 1e-7 * (rnd.nextDouble() - 0.5);
             }
             ProgrammedCrossbar previous = ProgrammedCrossbar.linearized(owner, linear, cells(rnd, rows * cols), null);
-            previous.solveWithCellSources(v, source, start.wordLineVoltages(), start.bitLineVoltages());
+            previous.solveWithCellSources(v, source, start.wordLineVoltages(), start.bitLineVoltages(), 0);
             double[] next = cells(rnd, rows * cols);
             next[7] = 0; // an open cell
             ProgrammedCrossbar fresh = ProgrammedCrossbar.linearized(owner, linear, next, null);
             ProgrammedCrossbar inPlace = ProgrammedCrossbar.linearized(owner, linear, next, previous);
-            Solution a = fresh.solveWithCellSources(v, source, start.wordLineVoltages(), start.bitLineVoltages());
-            Solution b = inPlace.solveWithCellSources(v, source, start.wordLineVoltages(), start.bitLineVoltages());
+            Solution a = fresh.solveWithCellSources(v, source, start.wordLineVoltages(), start.bitLineVoltages(), 0);
+            Solution b = inPlace.solveWithCellSources(v, source, start.wordLineVoltages(), start.bitLineVoltages(), 0);
             assertTrue(a.iterations() > 0, c + ": a real solve");
             assertArrayEquals(a.currents(), b.currents(), 0, c + ": currents");
             assertArrayEquals(a.wordLineVoltages(), b.wordLineVoltages(), 0, c + ": word lines");
