@@ -74,17 +74,18 @@ final class ConjugateGradient {
      *                     conductive wires (huge {@code ||A||}) cannot hide errors in small currents
      */
     Stats solve(Problem problem, double[] b, double[] x, double currentScale) {
-        return solve(problem, b, x, currentScale, 0);
+        return solve(problem, b, x, currentScale, 0, false);
     }
 
     /**
-     * As {@link #solve(Problem, double[], double[], double)}; when {@code reduction > 0} it also returns
-     * as soon as the largest entry of the recursive residual fell to {@code reduction} times that of
-     * the initial (true) residual: an inexact solve, for Newton's steps far from the solution
-     * ({@link NewtonSolve}), whose caller judges the result by its own residual. The returned residual
-     * is then the recursive estimate.
+     * As {@link #solve(Problem, double[], double[], double)}, for a step of Newton's method
+     * ({@link NewtonSolve}), whose caller judges the result by its own (nonlinear) residual: when
+     * {@code reduction > 0} it also returns as soon as the largest entry of the recursive residual fell
+     * to {@code reduction} times that of the initial (true) one (an inexact solve; the returned
+     * residual is then the recursive estimate); when {@code lenient}, a solve that cannot reach the
+     * tolerance returns the best iterate it found, with its residual, instead of throwing.
      */
-    Stats solve(Problem problem, double[] b, double[] x, double currentScale, double reduction) {
+    Stats solve(Problem problem, double[] b, double[] x, double currentScale, double reduction, boolean lenient) {
         Operator a = problem.matrix();
         Preconditioner preconditioner = problem.preconditioner();
         double normA = problem.normA();
@@ -175,7 +176,7 @@ final class ConjugateGradient {
             System.arraycopy(candidate, 0, x, 0, n);
             residual = bestTrue;
         }
-        if (residual <= SolverOptions.REQUIRED_RESIDUAL) {
+        if (residual <= SolverOptions.REQUIRED_RESIDUAL || lenient) {
             return new Stats(residual, it);
         }
         throw new ConvergenceException(problem.what(), residual, options.tolerance(), it);

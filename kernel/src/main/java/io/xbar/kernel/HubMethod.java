@@ -246,6 +246,8 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
         final double[] dx = new double[m * n];
         final double[] dh = new double[positions];
         final ConjugateGradient cg = new ConjugateGradient(positions, options, kernels);
+        /** The solve in progress is a Newton step ({@link #newtonStep}): it returns what it reached rather than throwing. */
+        boolean newtonStep;
         /** {@code S} applied through chain solves in {@code t}, Jacobi-preconditioned; residual {@code b - S h}. */
         final ConjugateGradient.Problem problem = new ConjugateGradient.Problem(
                 "CG on the shorted-line Schur complement", (h, y) -> schur(h, y, t), null, (r, z) -> {
@@ -281,7 +283,21 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
     }
 
     @Override
+    public void newtonStep(double reduction, Work ws) {
+        ws.newtonStep = true; // an exact solve here (direct line solves, CG on the hubs only)
+    }
+
+    @Override
     public ConjugateGradient.Stats solve(double[] v, double[] source, double[] currents, double[] u, double[] w, Work ws) {
+        try {
+            return solveOnce(v, source, currents, u, w, ws);
+        } finally {
+            ws.newtonStep = false;
+        }
+    }
+
+    private ConjugateGradient.Stats solveOnce(double[] v, double[] source, double[] currents, double[] u, double[] w,
+                                              Work ws) {
         rightHandSide(v, source, ws.bl, ws.bh);
         int iterations = solveSystem(ws.bl, ws.bh, ws.x, ws.hubs, ws);
         // Iterative refinement on branch currents: chains of very conductive wires lose
@@ -321,7 +337,7 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
         double normX = Math.max(LineKernels.maxAbs(ws.x), LineKernels.maxAbs(ws.hubs));
         double normB = Math.max(LineKernels.maxAbs(ws.bl), LineKernels.maxAbs(ws.bh));
         double residual = ConjugateGradient.scaled(normR, normA, normX, normB);
-        if (residual > SolverOptions.REQUIRED_RESIDUAL) {
+        if (residual > SolverOptions.REQUIRED_RESIDUAL && !ws.newtonStep) {
             throw new ConvergenceException("shorted-line solve", residual, options.tolerance(), iterations);
         }
         outputs(ws.x, ws.hubs, source, currents, u, w);
@@ -345,7 +361,8 @@ final class HubMethod implements NodalMethod<HubMethod.Work> {
                 ws.schurRhs[p] = s;
             }
             java.util.Arrays.fill(hubs, 0);
-            iterations = ws.cg.solve(ws.problem, ws.schurRhs, hubs, LineKernels.maxAbs(ws.schurRhs)).iterations();
+            iterations = ws.cg.solve(ws.problem, ws.schurRhs, hubs, LineKernels.maxAbs(ws.schurRhs), 0, ws.newtonStep)
+                    .iterations();
         }
         // x = A_l^-1 (b_l + C H)
         for (int p = 0; p < positions; p++) {

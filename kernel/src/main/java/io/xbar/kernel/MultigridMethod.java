@@ -267,7 +267,9 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
         double[] source;
         /** The next solve starts from {@code x} as set by {@link #startFrom} (Newton's warm start). */
         boolean warm;
-        /** The next solve may stop at this residual reduction ({@link #looseNext}); 0: the full stopping rule. */
+        /** The next solve is a Newton step ({@link #newtonStep}), which may stop at {@link #reduction}. */
+        boolean newtonStep;
+        /** The residual reduction a Newton step may stop at; 0: the full stopping rule. */
         double reduction;
         /** Allocated on first use: linear solves never need it. */
         double[] sourceU;
@@ -315,22 +317,25 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             }
         }
         ws.v = v;
+        boolean newtonStep = ws.newtonStep;
         double reduction = ws.reduction;
+        ws.newtonStep = false;
         ws.reduction = 0;
         ConjugateGradient.Stats stats;
         try {
             double scale = maxCell * LineKernels.maxAbs(v);
-            if (reduction > 0) {
-                stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale, reduction);
+            if (newtonStep && reduction > 0) {
+                // An inexact Newton step: no per-column continuation (Newton judges the columns).
+                stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale, reduction, true);
             } else {
-                stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale);
+                stats = ws.cg.solve(ws.problem, ws.b, ws.x, scale, 0, newtonStep);
                 // Each column is judged against its own current: when a column carries less than the
                 // largest cell current (cells far more conductive than the wires, or nearly idle columns),
                 // CG continues from the exact residual until the KCL imbalance is small beside it too.
                 outputs(ws.x, source, currents, null, null, ws.mg.transposed[0]);
                 double smallest = smallestNonzero(currents);
                 if (smallest < scale) {
-                    ConjugateGradient.Stats more = ws.cg.solve(ws.problem, ws.b, ws.x, smallest);
+                    ConjugateGradient.Stats more = ws.cg.solve(ws.problem, ws.b, ws.x, smallest, 0, newtonStep);
                     stats = new ConjugateGradient.Stats(more.residual(), stats.iterations() + more.iterations());
                 }
             }
@@ -355,7 +360,8 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     }
 
     @Override
-    public void looseNext(double reduction, Work ws) {
+    public void newtonStep(double reduction, Work ws) {
+        ws.newtonStep = true;
         ws.reduction = reduction;
     }
 

@@ -133,6 +133,9 @@ final class NewtonSolve {
         // another solve holds it, or for large crossbars, whose fine level is not kept between solves).
         ProgrammedCrossbar recycled = retired.getAndSet(null);
         boolean lastStepGood = true;
+        // Set once a step over the hierarchy programmed at g found no descent: from then on every step
+        // of this solve programs its linearized crossbar in full (its own hierarchy).
+        boolean ownHierarchy = false;
         int programmings = 0;
         double[] source = new double[mn];
         double[] currents = new double[n];
@@ -211,7 +214,8 @@ final class NewtonSolve {
                 System.arraycopy(slope, 0, gd, 0, mn);
                 // The previous linearized crossbar (of this solve, or kept from the last one) is rebuilt in place.
                 ProgrammedCrossbar previous = linearized != null ? linearized : recycled;
-                linearized = ProgrammedCrossbar.linearized(owner, linear, gd, previous);
+                linearized = ownHierarchy ? ProgrammedCrossbar.linearized(null, linear, gd, null)
+                        : ProgrammedCrossbar.linearized(owner, linear, gd, previous);
                 recycled = null;
                 if (TRACE) {
                     System.err.printf("newton %d linearized crossbar %s%n", newton,
@@ -256,6 +260,17 @@ final class NewtonSolve {
                 lastStepGood = false;
                 continue;
             }
+            if (trial == null && linearized.sharesHierarchy() && kcl.scaled > SolverOptions.REQUIRED_RESIDUAL) {
+                // Far into the nonlinear range (cells at g cosh(d/v0), up to 1e16 g near the 40 v0 limit)
+                // the hierarchy programmed at g may no longer precondition the Jacobian well enough for
+                // a useful step: the same step again, on a crossbar programmed in full.
+                ownHierarchy = true;
+                lastStepGood = false;
+                if (TRACE) {
+                    System.err.printf("newton %d: no descent over the shared hierarchy, programming in full%n", newton);
+                }
+                continue;
+            }
             if (trial == null) {
                 // No step lowers the residual: the rounding floor, or a failure to say so.
                 if (kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
@@ -288,7 +303,8 @@ final class NewtonSolve {
             }
         }
         if ((long) mn <= ProgrammedCrossbar.KEEP_WORKSPACE_CELLS) {
-            retired.set(linearized != null ? linearized : recycled);
+            // Only a crossbar over the shared hierarchy can be rebuilt in place by the next solve.
+            retired.set(linearized != null && linearized.sharesHierarchy() ? linearized : recycled);
         }
         return new Solution(currents, kcl.scaled, iterations, nodeVoltages ? u : null, nodeVoltages ? w : null);
     }

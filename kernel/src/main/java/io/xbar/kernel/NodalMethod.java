@@ -34,10 +34,13 @@ interface NodalMethod<W> {
     }
 
     /**
-     * Lets the next solve on {@code workspace} stop once the largest KCL imbalance fell to
-     * {@code reduction} times its value at the start (an inexact solve: Newton's steps far from the
-     * solution, {@link NewtonSolve}, whose own residual decides). Direct methods ignore it.
+     * Makes the next solve on {@code workspace} a step of Newton's method ({@link NewtonSolve}), which
+     * judges every step by its own nonlinear residual, each column included: an iterative method may
+     * stop once the largest KCL imbalance fell to {@code reduction} times its value at the start
+     * (then without its own per-column continuation; {@code 0}: its full rule), and returns the best
+     * iterate it reached rather than throwing when the rule is out of reach (the line search rejects
+     * a step that does not lower the nonlinear residual). Direct methods ignore it.
      */
-    default void looseNext(double reduction, W workspace) {
+    default void newtonStep(double reduction, W workspace) {
     }
 }

@@ -84,6 +84,11 @@ public final class ProgrammedCrossbar {
         return m;
     }
 
+    /** True for a linearized crossbar preconditioned by another crossbar's multigrid hierarchy ({@link #linearized}). */
+    boolean sharesHierarchy() {
+        return base != null;
+    }
+
     /** True when single solves of linear cells run in the compiled twin ({@link NativeCrossbar}). */
     boolean solvesNatively() {
         return twin != null;
@@ -171,8 +176,8 @@ public final class ProgrammedCrossbar {
     /**
      * The linear solve with an extra current {@code cellSource[i*N + j]} (A) through every cell from
      * word line to bit line (Newton's linearized cells), started from {@code startU}, {@code startW};
-     * node voltages always returned. {@code reduction > 0} makes it inexact: it may stop once the
-     * largest KCL imbalance fell to that fraction of the start's ({@link NodalMethod#looseNext}).
+     * node voltages always returned. A step of Newton's method ({@link NodalMethod#newtonStep}):
+     * {@code reduction > 0} makes it inexact, and it returns what it reached rather than throwing.
      */
     Solution solveWithCellSources(double[] v, double[] cellSource, double[] startU, double[] startW,
                                   double reduction) {
@@ -180,9 +185,10 @@ public final class ProgrammedCrossbar {
     }
 
     private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages) {
-        return linearSolve(v, cellSource, nodeVoltages, null, null, 0);
+        return linearSolve(v, cellSource, nodeVoltages, null, null, -1);
     }
 
+    /** {@code reduction >= 0}: a step of Newton's method ({@link NodalMethod#newtonStep}); {@code -1}: a plain solve. */
     private Solution linearSolve(double[] v, double[] cellSource, boolean nodeVoltages, double[] startU,
                                  double[] startW, double reduction) {
         int b = scaling.voltageExponent(v, 0, rows, "input voltages");
@@ -227,8 +233,8 @@ public final class ProgrammedCrossbar {
         if (start != null) {
             method.startFrom(start[0], start[1], ws);
         }
-        if (reduction > 0) {
-            method.looseNext(reduction, ws);
+        if (reduction >= 0) {
+            method.newtonStep(reduction, ws);
         }
         try {
             return method.solve(v, source, currents, u, w, ws);

@@ -71,7 +71,7 @@ class ConjugateGradientTest {
         int full = cg.solve(p, b, exact, 1.0).iterations();
         for (double reduction : new double[] {1e-2, 1e-5}) {
             double[] x = new double[n];
-            int loose = cg.solve(p, b, x, 1.0, reduction).iterations();
+            int loose = cg.solve(p, b, x, 1.0, reduction, false).iterations();
             double[] r = new double[n];
             a.apply(x, r);
             for (int i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ class ConjugateGradientTest {
         }
         // reduction 0 is the full rule: the same iterate, bit for bit, as the plain solve.
         double[] same = new double[n];
-        cg.solve(p, b, same, 1.0, 0);
+        cg.solve(p, b, same, 1.0, 0, false);
         assertArrayEquals(exact, same, 0);
     }
 

@@ -93,6 +93,54 @@ class NewtonSolveTest {
         }
     }
 
+    /**
+     * Random crossbars deep in the nonlinear range (cell voltages up to 15 v0, where a cell passes
+     * 1e5 times its linear current), every wire, driver and sense option, zeros included, binary and
+     * continuous inputs: every one solves and agrees with the dense Newton. Before the Newton steps'
+     * inner solves were lenient (round 4), one in 20 such circuits threw from an inner CG that
+     * tried to meet the linear solver's per-column rule on cells at {@code g cosh(d/v0)}.
+     */
+    @Test
+    void randomCrossbarsDeepInTheNonlinearRangeSolve() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2026);
+        double[] wires = {0, 1e-3, 0.1, 2.5, 10, 100};
+        double[] ratios = {10, 15, 20};
+        int solved = 0;
+        for (int k = 0; k < 60; k++) {
+            int rows = 1 + r.nextInt(40);
+            int cols = 1 + r.nextInt(40);
+            Circuit c = new Circuit(wires[r.nextInt(6)], wires[r.nextInt(6)], r.nextInt(3) == 0 ? 0 : wires[1 + r.nextInt(5)],
+                    r.nextInt(3) == 0 ? 0 : wires[1 + r.nextInt(5)], 0, Drive.values()[r.nextInt(3)],
+                    Sense.values()[r.nextInt(3)]);
+            double v0 = new double[] {0.05, 0.25, 1, 10}[r.nextInt(4)];
+            double gmin = Math.pow(10, -9 + 4 * r.nextDouble());
+            double gmax = gmin * Math.pow(10, 4 * r.nextDouble());
+            double[] g = new double[rows * cols];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = r.nextInt(20) == 0 ? 0 : gmin + (gmax - gmin) * r.nextDouble();
+            }
+            double span = v0 * ratios[k % ratios.length];
+            boolean binary = r.nextBoolean();
+            double[] v = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                v[i] = binary ? (r.nextBoolean() ? span : 0) : span * r.nextDouble();
+            }
+            String what = "case " + k + " " + rows + "x" + cols + " " + c + " v0=" + v0 + " span=" + span;
+            Solution s = CrossbarSolver.create(rows, cols, c).withCellModel(CellModel.sinh(v0)).program(g).solve(v);
+            assertTrue(s.residual() <= SolverOptions.REQUIRED_RESIDUAL, what + ": residual " + s.residual());
+            NonlinearReference.Result ref = NonlinearReference.solve(rows, cols, c, g, v0, v);
+            double largest = 0;
+            for (double x : ref.currents()) {
+                largest = Math.max(largest, Math.abs(x));
+            }
+            for (int j = 0; j < cols; j++) {
+                assertEquals(ref.currents()[j], s.currents()[j], 1e-9 * largest, what + ": column " + j);
+            }
+            solved++;
+        }
+        assertEquals(60, solved);
+    }
+
     @Test
     void refusesAccessResistanceAndHugeVoltages() {
         Circuit c = Circuit.DEFAULT.withAccess(1000);
