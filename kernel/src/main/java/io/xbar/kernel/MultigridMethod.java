@@ -292,6 +292,11 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
     @Override
     public ConjugateGradient.Stats solve(double[] v, double[] source, double[] currents, double[] u, double[] w, Work ws) {
         int mn = m * n;
+        // This solve's Newton-step settings, cleared at once so that nothing can leave them on the workspace.
+        boolean newtonStep = ws.newtonStep;
+        double reduction = ws.reduction;
+        ws.newtonStep = false;
+        ws.reduction = 0;
         if (Double.doubleToRawLongBits(ws.problem.normA()) != Double.doubleToRawLongBits(normA)) {
             ws.problem = ws.problem(); // cells reprogrammed since this workspace was made
         }
@@ -317,10 +322,6 @@ final class MultigridMethod implements NodalMethod<MultigridMethod.Work> {
             }
         }
         ws.v = v;
-        boolean newtonStep = ws.newtonStep;
-        double reduction = ws.reduction;
-        ws.newtonStep = false;
-        ws.reduction = 0;
         ConjugateGradient.Stats stats;
         try {
             double scale = maxCell * LineKernels.maxAbs(v);

@@ -9,8 +9,10 @@ package io.xbar.kernel;
  *   i(d) ~ g_d d + s,    g_d = f'(d_k) = g cosh(d_k / v0),    s = f(d_k) - g_d d_k
  * </pre>
  * which is a linear crossbar (same structure, cells reprogrammed to {@code g_d}) with a current
- * source per cell: the exact linear solver ({@link ProgrammedCrossbar}, multigrid-preconditioned CG
- * on wired crossbars) gives the full Newton iterate {@code x'} in one solve. The step
+ * source per cell: the linear solver ({@link ProgrammedCrossbar}, multigrid-preconditioned CG on wired
+ * crossbars) gives the full Newton iterate {@code x'} in one solve, an inexact one while the residual is
+ * far above the stopping bound ({@link #STEP_REDUCTION}), and one that returns what it reached rather
+ * than throwing ({@link NodalMethod#newtonStep}): the line search judges the step. The step
  * {@code x_k + lambda (x' - x_k)} is damped by backtracking (halving {@code lambda}) until the 2-norm of
  * the nonlinear KCL residual falls (Armijo), so the iteration never diverges; the start is the
  * linear solution (cells at {@code g}).
@@ -136,6 +138,8 @@ final class NewtonSolve {
         // Set once a step over the hierarchy programmed at g found no descent: from then on every step
         // of this solve programs its linearized crossbar in full (its own hierarchy).
         boolean ownHierarchy = false;
+        // The last linearized crossbar over the shared hierarchy, kept for the next solve after a switch.
+        ProgrammedCrossbar lastShared = null;
         int programmings = 0;
         double[] source = new double[mn];
         double[] currents = new double[n];
@@ -214,7 +218,10 @@ final class NewtonSolve {
                 System.arraycopy(slope, 0, gd, 0, mn);
                 // The previous linearized crossbar (of this solve, or kept from the last one) is rebuilt in place.
                 ProgrammedCrossbar previous = linearized != null ? linearized : recycled;
-                linearized = ownHierarchy ? ProgrammedCrossbar.linearized(null, linear, gd, null)
+                if (ownHierarchy && linearized != null && linearized.sharesHierarchy()) {
+                    lastShared = linearized;
+                }
+                linearized = ownHierarchy ? ProgrammedCrossbar.linearized(null, linear.withNativeTwin(false), gd, null)
                         : ProgrammedCrossbar.linearized(owner, linear, gd, previous);
                 recycled = null;
                 if (TRACE) {
@@ -223,6 +230,8 @@ final class NewtonSolve {
                 }
                 programmings++;
             }
+            // Only an iterative method can stop early (a shorted-line or bipartite crossbar solves exactly).
+            loose = loose && linearized.stopsEarly();
             for (int k = 0; k < mn; k++) {
                 source[k] = cellCurrent[k] - gd[k] * (u[k] - w[k]);
             }
@@ -234,6 +243,9 @@ final class NewtonSolve {
                         (System.nanoTime() - t1) / 1e6, next.iterations());
             }
             iterations += next.iterations();
+            // An exact step whose linear solve met its rule: only after such a step can a stall, or a step
+            // that finds no descent, be the rounding floor (inner solves return what they reached).
+            boolean innerConverged = !loose && next.residual() <= SolverOptions.REQUIRED_RESIDUAL;
             double[] nu = next.wordLineVoltages();
             double[] nw = next.bitLineVoltages();
             double lambda = 1;
@@ -260,7 +272,8 @@ final class NewtonSolve {
                 lastStepGood = false;
                 continue;
             }
-            if (trial == null && linearized.sharesHierarchy() && kcl.scaled > SolverOptions.REQUIRED_RESIDUAL) {
+            if (trial == null && linearized.sharesHierarchy()
+                    && (!innerConverged || kcl.scaled > SolverOptions.REQUIRED_RESIDUAL)) {
                 // Far into the nonlinear range (cells at g cosh(d/v0), up to 1e16 g near the 40 v0 limit)
                 // the hierarchy programmed at g may no longer precondition the Jacobian well enough for
                 // a useful step: the same step again, on a crossbar programmed in full.
@@ -273,7 +286,7 @@ final class NewtonSolve {
             }
             if (trial == null) {
                 // No step lowers the residual: the rounding floor, or a failure to say so.
-                if (kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
+                if (innerConverged && kcl.scaled <= SolverOptions.REQUIRED_RESIDUAL) {
                     break;
                 }
                 throw new ConvergenceException("Newton solve of " + model + " cells (line search)", kcl.scaled,
@@ -292,8 +305,8 @@ final class NewtonSolve {
             swap = w;
             w = tw;
             tw = swap;
-            // (Only an exact step can show the rounding floor: an inexact one may gain little by design.)
-            boolean stalled = !loose && trial.max > 0.5 * kcl.max && trial.scaled <= options.tolerance();
+            // (Only an exact, converged step can show the rounding floor: an inexact one may gain little by design.)
+            boolean stalled = innerConverged && trial.max > 0.5 * kcl.max && trial.scaled <= options.tolerance();
             // A chord step that gains less than a factor CHORD_GAIN is not worth repeating.
             lastStepGood = reprogram && !loose || trial.max <= CHORD_GAIN * kcl.max;
             kcl = trial;
@@ -304,7 +317,11 @@ final class NewtonSolve {
         }
         if ((long) mn <= ProgrammedCrossbar.KEEP_WORKSPACE_CELLS) {
             // Only a crossbar over the shared hierarchy can be rebuilt in place by the next solve.
-            retired.set(linearized != null && linearized.sharesHierarchy() ? linearized : recycled);
+            ProgrammedCrossbar keep = linearized != null && linearized.sharesHierarchy() ? linearized
+                    : lastShared != null ? lastShared : recycled;
+            if (keep != null) {
+                retired.set(keep);
+            }
         }
         return new Solution(currents, kcl.scaled, iterations, nodeVoltages ? u : null, nodeVoltages ? w : null);
     }

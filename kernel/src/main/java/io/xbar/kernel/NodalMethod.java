@@ -39,7 +39,8 @@ interface NodalMethod<W> {
      * stop once the largest KCL imbalance fell to {@code reduction} times its value at the start
      * (then without its own per-column continuation; {@code 0}: its full rule), and returns the best
      * iterate it reached rather than throwing when the rule is out of reach (the line search rejects
-     * a step that does not lower the nonlinear residual). Direct methods ignore it.
+     * a step that does not lower the nonlinear residual). Methods without an iterative stopping rule
+     * solve exactly (the shorted-line method only makes its hub CG lenient; the bipartite one ignores it).
      */
     default void newtonStep(double reduction, W workspace) {
     }

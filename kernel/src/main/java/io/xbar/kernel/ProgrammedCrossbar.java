@@ -84,6 +84,11 @@ public final class ProgrammedCrossbar {
         return m;
     }
 
+    /** True when its solves can stop at a residual reduction ({@link NodalMethod#newtonStep}): multigrid CG. */
+    boolean stopsEarly() {
+        return method() instanceof MultigridMethod;
+    }
+
     /** True for a linearized crossbar preconditioned by another crossbar's multigrid hierarchy ({@link #linearized}). */
     boolean sharesHierarchy() {
         return base != null;

@@ -99,5 +99,10 @@ class ConjugateGradientTest {
                 (r, z) -> System.arraycopy(r, 0, z, 0, n), 4);
         ConvergenceException e = assertThrows(ConvergenceException.class, () -> cg.solve(p, b, new double[n], 1));
         assertTrue(e.getMessage().contains("test chain"), e.getMessage());
+        // Lenient (a Newton step): the same solve returns what it reached, with that residual.
+        double[] x = new double[n];
+        ConjugateGradient.Stats s = cg.solve(p, b, x, 1, 0, true);
+        assertTrue(s.residual() > SolverOptions.DEFAULT.tolerance() && s.iterations() == 1, s.toString());
+        assertTrue(LineKernels.maxAbs(x) > 0, "an iterate, not the start");
     }
 }
